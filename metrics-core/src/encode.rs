@@ -1,0 +1,457 @@
+//! The exposition formats: Prometheus text 0.0.4 and OpenMetrics 1.0.0.
+//!
+//! Encoding is split in two layers. Metrics write samples through a
+//! [`FamilyWriter`], which appends to an in-memory buffer and cannot fail;
+//! the registry flushes that buffer to the caller's `io::Write` between
+//! families, so memory stays bounded by one family while the output streams.
+//!
+//! Label blocks (`a="x",b="y"`, the text between the braces) are passed in
+//! already escaped: dense families render each label value once when they are
+//! created, sparse series when they are first seen, so a scrape is mostly
+//! copying bytes and formatting numbers.
+//!
+//! Format rules followed here, from the two specifications:
+//!
+//! * Label values escape `\` as `\\`, `"` as `\"` and line feed as `\n`, in
+//!   both formats; any other UTF-8 is written as is.
+//! * `# HELP` text escapes `\` and line feed in text 0.0.4, and also `"` in
+//!   OpenMetrics.
+//! * Non-finite floats are spelled `+Inf`, `-Inf` and `NaN` in both formats.
+//! * Text 0.0.4 names a counter family by its sample name (`x_total`) and has
+//!   no `info` type (an info metric is a gauge `x_info`); OpenMetrics names
+//!   the family without the suffix, adds `# UNIT` and ends with `# EOF`.
+
+use std::fmt;
+
+/// An exposition format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Format {
+    /// Prometheus text format 0.0.4.
+    #[default]
+    Text,
+    /// OpenMetrics 1.0.0 text format.
+    OpenMetrics,
+}
+
+impl Format {
+    /// The `Content-Type` an HTTP response in this format carries.
+    pub const fn content_type(self) -> &'static str {
+        match self {
+            Format::Text => "text/plain; version=0.0.4; charset=utf-8",
+            Format::OpenMetrics => "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        }
+    }
+}
+
+/// The type of a metric family, as written in `# TYPE`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MetricType {
+    /// A monotonically increasing total; samples are `<name>_total`.
+    Counter,
+    /// A value that goes up and down.
+    Gauge,
+    /// Observations counted in cumulative buckets, with `_sum` and `_count`.
+    Histogram,
+    /// Constant labels with the value 1; samples are `<name>_info`.
+    Info,
+}
+
+impl MetricType {
+    /// The sample names a family of this type writes, as suffixes of its
+    /// name, in the given format (`""` is the bare name).
+    pub const fn sample_suffixes(self) -> &'static [&'static str] {
+        match self {
+            MetricType::Counter => &["_total", "_created"],
+            MetricType::Gauge => &[""],
+            MetricType::Histogram => &["_bucket", "_count", "_sum", "_created"],
+            MetricType::Info => &["_info"],
+        }
+    }
+
+    /// The lowercase name of the type.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            MetricType::Counter => "counter",
+            MetricType::Gauge => "gauge",
+            MetricType::Histogram => "histogram",
+            MetricType::Info => "info",
+        }
+    }
+}
+
+impl fmt::Display for MetricType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A sample value.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Value {
+    /// An unsigned integer (counters, bucket counts).
+    U64(u64),
+    /// A signed integer (integer gauges).
+    I64(i64),
+    /// A float; non-finite values are spelled per format.
+    F64(f64),
+}
+
+impl From<u64> for Value {
+    fn from(v: u64) -> Self {
+        Value::U64(v)
+    }
+}
+impl From<i64> for Value {
+    fn from(v: i64) -> Self {
+        Value::I64(v)
+    }
+}
+impl From<f64> for Value {
+    fn from(v: f64) -> Self {
+        Value::F64(v)
+    }
+}
+
+/// Appends `value` to `out`, escaping it for a label value.
+pub fn escape_label_value(value: &str, out: &mut String) {
+    escape_into(value, out, true);
+}
+
+/// Renders `name="value"` pairs, comma-separated, into a label block
+/// suitable for [`FamilyWriter`] methods. Names are not checked here;
+/// the registry validates the names a family declares.
+pub fn render_label_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    let mut out = String::new();
+    for (i, (name, value)) in pairs.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        push_label_pair(&mut out, name, value);
+    }
+    out
+}
+
+/// Appends one `name="escaped value"` pair to `out`.
+pub(crate) fn push_label_pair(out: &mut String, name: &str, value: &str) {
+    out.push_str(name);
+    out.push_str("=\"");
+    escape_label_value(value, out);
+    out.push('"');
+}
+
+fn needs_escape(s: &str, quote: bool) -> bool {
+    s.bytes().any(|b| b == b'\\' || b == b'\n' || (quote && b == b'"'))
+}
+
+fn escape_into(s: &str, out: &mut String, quote: bool) {
+    // Fast path: almost every value needs no escaping.
+    if !needs_escape(s, quote) {
+        out.push_str(s);
+        return;
+    }
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '"' if quote => out.push_str("\\\""),
+            c => out.push(c),
+        }
+    }
+}
+
+/// Static description of one metric family: name, help and unit.
+///
+/// The name is the family's base name: a counter `http_requests` writes
+/// samples `http_requests_total`; a unit, when set, must be the name's last
+/// `_`-separated part (`request_duration_seconds` with unit `seconds`), as
+/// OpenMetrics requires.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Metadata {
+    name: std::borrow::Cow<'static, str>,
+    help: std::borrow::Cow<'static, str>,
+    unit: Option<std::borrow::Cow<'static, str>>,
+}
+
+impl Metadata {
+    /// Metadata with a name and help text. The registry validates the name.
+    pub fn new(
+        name: impl Into<std::borrow::Cow<'static, str>>,
+        help: impl Into<std::borrow::Cow<'static, str>>,
+    ) -> Self {
+        Metadata { name: name.into(), help: help.into(), unit: None }
+    }
+
+    /// `const` constructor for static metadata (used by the macros).
+    pub const fn from_static(
+        name: &'static str,
+        help: &'static str,
+        unit: Option<&'static str>,
+    ) -> Self {
+        Metadata {
+            name: std::borrow::Cow::Borrowed(name),
+            help: std::borrow::Cow::Borrowed(help),
+            unit: match unit {
+                Some(u) => Some(std::borrow::Cow::Borrowed(u)),
+                None => None,
+            },
+        }
+    }
+
+    /// Sets the unit (`seconds`, `bytes`, ...). The name must end in `_<unit>`.
+    pub fn with_unit(mut self, unit: impl Into<std::borrow::Cow<'static, str>>) -> Self {
+        self.unit = Some(unit.into());
+        self
+    }
+
+    /// The family's base name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The help text, unescaped.
+    pub fn help(&self) -> &str {
+        &self.help
+    }
+
+    /// The unit, if any.
+    pub fn unit(&self) -> Option<&str> {
+        self.unit.as_deref()
+    }
+}
+
+/// Writes the samples of one metric family into the exposition buffer.
+///
+/// Every method takes a label block: the escaped text between the braces of
+/// a series (`method="GET",code="200"`), or `""` for none. The registry's
+/// constant labels are added in front.
+pub struct FamilyWriter<'a> {
+    buf: &'a mut Vec<u8>,
+    format: Format,
+    name: &'a str,
+    const_labels: &'a str,
+    series: usize,
+}
+
+impl<'a> FamilyWriter<'a> {
+    pub(crate) fn new(buf: &'a mut Vec<u8>, format: Format, name: &'a str, const_labels: &'a str) -> Self {
+        FamilyWriter { buf, format, name, const_labels, series: 0 }
+    }
+
+    /// The format being written.
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    /// How many series have been written so far.
+    pub fn series(&self) -> usize {
+        self.series
+    }
+
+    /// Writes one counter series (`<name>_total`).
+    pub fn counter(&mut self, labels: &str, value: impl Into<Value>) {
+        self.series += 1;
+        self.sample("_total", labels, None, value.into());
+    }
+
+    /// Writes one gauge series.
+    pub fn gauge(&mut self, labels: &str, value: impl Into<Value>) {
+        self.series += 1;
+        self.sample("", labels, None, value.into());
+    }
+
+    /// Writes one info series (`<name>_info ... 1`).
+    pub fn info(&mut self, labels: &str) {
+        self.series += 1;
+        self.sample("_info", labels, None, Value::U64(1));
+    }
+
+    /// Writes one histogram series: a `_bucket` line per bound (the last
+    /// bound must be `+Inf`), then `_count` (equal to the `+Inf` bucket) and
+    /// `_sum`. `le` holds the rendered bounds, `cumulative` the counts.
+    pub fn histogram(&mut self, labels: &str, le: &[Box<str>], cumulative: &[u64], sum: f64) {
+        self.series += 1;
+        for (bound, count) in le.iter().zip(cumulative) {
+            self.sample("_bucket", labels, Some(("le", bound)), Value::U64(*count));
+        }
+        let count = cumulative.last().copied().unwrap_or(0);
+        self.sample("_count", labels, None, Value::U64(count));
+        self.sample("_sum", labels, None, Value::F64(sum));
+    }
+
+    /// Writes one sample line: `<name><suffix>{<const>,<labels>,<extra>} <value>`.
+    /// `extra` is an unescaped label pair appended last (`le` for buckets).
+    pub fn sample(&mut self, suffix: &str, labels: &str, extra: Option<(&str, &str)>, value: Value) {
+        let buf = &mut *self.buf;
+        buf.extend_from_slice(self.name.as_bytes());
+        buf.extend_from_slice(suffix.as_bytes());
+        let parts = [self.const_labels, labels];
+        if parts.iter().any(|p| !p.is_empty()) || extra.is_some() {
+            buf.push(b'{');
+            let mut first = true;
+            for part in parts.iter().filter(|p| !p.is_empty()) {
+                if !first {
+                    buf.push(b',');
+                }
+                first = false;
+                buf.extend_from_slice(part.as_bytes());
+            }
+            if let Some((name, value)) = extra {
+                if !first {
+                    buf.push(b',');
+                }
+                buf.extend_from_slice(name.as_bytes());
+                buf.extend_from_slice(b"=\"");
+                if needs_escape(value, true) {
+                    let mut escaped = String::with_capacity(value.len() + 8);
+                    escape_label_value(value, &mut escaped);
+                    buf.extend_from_slice(escaped.as_bytes());
+                } else {
+                    buf.extend_from_slice(value.as_bytes());
+                }
+                buf.push(b'"');
+            }
+            buf.push(b'}');
+        }
+        buf.push(b' ');
+        write_value(buf, value);
+        buf.push(b'\n');
+    }
+}
+
+/// Writes the `# HELP`/`# TYPE`/`# UNIT` lines of a family.
+pub(crate) fn write_header(buf: &mut Vec<u8>, format: Format, meta: &Metadata, kind: MetricType) {
+    let name = meta.name();
+    let (family_name_suffix, type_name) = match (format, kind) {
+        (Format::Text, MetricType::Counter) => ("_total", "counter"),
+        (Format::Text, MetricType::Info) => ("_info", "gauge"),
+        (_, kind) => ("", kind.as_str()),
+    };
+    let mut line = String::with_capacity(64 + meta.help().len());
+    let mut family = String::with_capacity(name.len() + family_name_suffix.len());
+    family.push_str(name);
+    family.push_str(family_name_suffix);
+
+    line.push_str("# HELP ");
+    line.push_str(&family);
+    line.push(' ');
+    escape_into(meta.help(), &mut line, format == Format::OpenMetrics);
+    line.push('\n');
+    line.push_str("# TYPE ");
+    line.push_str(&family);
+    line.push(' ');
+    line.push_str(type_name);
+    line.push('\n');
+    if let (Format::OpenMetrics, Some(unit)) = (format, meta.unit()) {
+        line.push_str("# UNIT ");
+        line.push_str(&family);
+        line.push(' ');
+        line.push_str(unit);
+        line.push('\n');
+    }
+    buf.extend_from_slice(line.as_bytes());
+}
+
+/// Formats a float as both formats require (`+Inf`, `-Inf`, `NaN`, and a
+/// round-trippable decimal otherwise, e.g. `0.005`, `1.0`, `1e-7`).
+pub fn format_float(v: f64, out: &mut String) {
+    use std::fmt::Write as _;
+    if v.is_nan() {
+        out.push_str("NaN");
+    } else if v.is_infinite() {
+        out.push_str(if v > 0.0 { "+Inf" } else { "-Inf" });
+    } else {
+        // Debug formatting is the shortest representation that round-trips
+        // and always carries a `.` or exponent, which OpenMetrics' canonical
+        // `le` values want; writing into a String cannot fail.
+        let _ = write!(out, "{v:?}");
+    }
+}
+
+fn write_value(buf: &mut Vec<u8>, value: Value) {
+    match value {
+        Value::U64(v) => write_u64(buf, v),
+        Value::I64(v) => {
+            if v < 0 {
+                buf.push(b'-');
+            }
+            write_u64(buf, v.unsigned_abs());
+        }
+        Value::F64(v) => {
+            let mut s = String::with_capacity(24);
+            format_float(v, &mut s);
+            buf.extend_from_slice(s.as_bytes());
+        }
+    }
+}
+
+fn write_u64(buf: &mut Vec<u8>, mut v: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    buf.extend_from_slice(&digits[i..]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn float(v: f64) -> String {
+        let mut s = String::new();
+        format_float(v, &mut s);
+        s
+    }
+
+    #[test]
+    fn floats_are_spelled_per_format() {
+        assert_eq!(float(f64::INFINITY), "+Inf");
+        assert_eq!(float(f64::NEG_INFINITY), "-Inf");
+        assert_eq!(float(f64::NAN), "NaN");
+        assert_eq!(float(1.0), "1.0");
+        assert_eq!(float(0.005), "0.005");
+        assert_eq!(float(-2.5), "-2.5");
+        assert_eq!(float(1e-9).parse::<f64>().unwrap(), 1e-9);
+    }
+
+    #[test]
+    fn integers() {
+        for v in [0u64, 7, 10, 1234567890, u64::MAX] {
+            let mut b = Vec::new();
+            write_u64(&mut b, v);
+            assert_eq!(String::from_utf8(b).unwrap(), v.to_string());
+        }
+        let mut b = Vec::new();
+        write_value(&mut b, Value::I64(i64::MIN));
+        assert_eq!(String::from_utf8(b).unwrap(), i64::MIN.to_string());
+    }
+
+    #[test]
+    fn escaping() {
+        let mut s = String::new();
+        escape_label_value("a\\b\"c\nd é", &mut s);
+        assert_eq!(s, "a\\\\b\\\"c\\nd é");
+        assert_eq!(render_label_pairs([("a", "1"), ("b", "\"")]), "a=\"1\",b=\"\\\"\"");
+    }
+
+    #[test]
+    fn sample_lines() {
+        let mut buf = Vec::new();
+        let mut w = FamilyWriter::new(&mut buf, Format::Text, "x", "svc=\"a\"");
+        w.counter("", 3u64);
+        w.gauge("k=\"v\"", -1i64);
+        w.sample("_bucket", "", Some(("le", "+Inf")), Value::U64(1));
+        assert_eq!(w.series(), 2);
+        let mut w = FamilyWriter::new(&mut buf, Format::Text, "y", "");
+        w.gauge("", 0.5);
+        assert_eq!(
+            String::from_utf8(buf).unwrap(),
+            "x_total{svc=\"a\"} 3\nx{svc=\"a\",k=\"v\"} -1\nx_bucket{svc=\"a\",le=\"+Inf\"} 1\ny 0.5\n"
+        );
+    }
+}

@@ -1,0 +1,517 @@
+//! Registries: the collectors a process exposes, checked for name clashes
+//! and encoded in name order.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::io;
+use std::sync::{Arc, LazyLock};
+
+use parking_lot::RwLock;
+
+use crate::encode::{
+    render_label_pairs, write_header, FamilyWriter, Format, Metadata, MetricType,
+};
+use crate::metric::EncodeMetric;
+use crate::name::{ends_with, validate_label_name, validate_metric_name, NameError};
+
+/// Something that exposes metric families: a derived metrics struct, a
+/// process collector, or any custom source.
+///
+/// `collect` must list the same families every time it is called: the
+/// registry checks names once, at registration.
+pub trait Collector: Send + Sync {
+    /// Adds every family this collector exposes to `families`.
+    fn collect<'a>(&'a self, families: &mut Families<'a>);
+}
+
+/// The families a [`Collector`] lists, with their metadata.
+pub struct Families<'a> {
+    items: Vec<(&'a Metadata, &'a dyn EncodeMetric)>,
+}
+
+impl<'a> Families<'a> {
+    /// Adds one family.
+    pub fn push(&mut self, metadata: &'a Metadata, metric: &'a dyn EncodeMetric) {
+        self.items.push((metadata, metric));
+    }
+}
+
+impl<T: Collector + ?Sized> Collector for &'static T {
+    fn collect<'a>(&'a self, families: &mut Families<'a>) {
+        (**self).collect(families)
+    }
+}
+
+impl<T: Collector + ?Sized> Collector for Arc<T> {
+    fn collect<'a>(&'a self, families: &mut Families<'a>) {
+        (**self).collect(families)
+    }
+}
+
+/// A single family with its metadata: what
+/// [`Registry::register_metric`] registers.
+struct Single<M> {
+    metadata: Metadata,
+    metric: Arc<M>,
+}
+
+impl<M: EncodeMetric> Collector for Single<M> {
+    fn collect<'a>(&'a self, families: &mut Families<'a>) {
+        families.push(&self.metadata, &*self.metric);
+    }
+}
+
+/// Identifies a registered collector, for [`Registry::unregister`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CollectorId(u64);
+
+/// Why a registration was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RegistryError {
+    /// A metric name breaks `[a-zA-Z_:][a-zA-Z0-9_:]*`.
+    InvalidMetricName {
+        /// The name.
+        name: String,
+        /// What is wrong with it.
+        reason: NameError,
+    },
+    /// A label name breaks `[a-zA-Z_][a-zA-Z0-9_]*` or starts with `__`.
+    InvalidLabelName {
+        /// The family (empty for a registry's constant labels).
+        family: String,
+        /// The label.
+        label: String,
+        /// What is wrong with it.
+        reason: NameError,
+    },
+    /// A label name the family's type reserves (`le` on histograms,
+    /// `quantile`).
+    ReservedLabelName {
+        /// The family.
+        family: String,
+        /// The label.
+        label: String,
+    },
+    /// One label name twice in a family (constant labels included).
+    DuplicateLabelName {
+        /// The family (empty for a registry's constant labels).
+        family: String,
+        /// The label.
+        label: String,
+    },
+    /// A counter or info family named with the suffix the format adds.
+    RedundantSuffix {
+        /// The family name as given.
+        name: String,
+        /// `_total` for counters, `_info` for info metrics.
+        suffix: &'static str,
+    },
+    /// A unit that the name does not end with, or that is not a valid name
+    /// part.
+    InvalidUnit {
+        /// The family name.
+        name: String,
+        /// The unit.
+        unit: String,
+    },
+    /// Two families whose names, or the sample names they write, coincide.
+    NameClash {
+        /// The name both would write.
+        name: String,
+        /// The family being registered.
+        family: String,
+        /// Its type.
+        kind: MetricType,
+        /// The family already registered.
+        existing_family: String,
+        /// Its type.
+        existing_kind: MetricType,
+    },
+}
+
+impl fmt::Display for RegistryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RegistryError::InvalidMetricName { name, reason } => {
+                write!(f, "invalid metric name `{name}`: {reason}")
+            }
+            RegistryError::InvalidLabelName { family, label, reason } if family.is_empty() => {
+                write!(f, "invalid constant label name `{label}`: {reason}")
+            }
+            RegistryError::InvalidLabelName { family, label, reason } => {
+                write!(f, "invalid label name `{label}` in metric `{family}`: {reason}")
+            }
+            RegistryError::ReservedLabelName { family, label } => {
+                write!(f, "label name `{label}` is reserved in metric `{family}`")
+            }
+            RegistryError::DuplicateLabelName { family, label } if family.is_empty() => {
+                write!(f, "constant label `{label}` is given twice")
+            }
+            RegistryError::DuplicateLabelName { family, label } => write!(
+                f,
+                "label `{label}` appears twice in metric `{family}` (constant labels included)"
+            ),
+            RegistryError::RedundantSuffix { name, suffix } => write!(
+                f,
+                "metric `{name}` ends with `{suffix}`, which the exposition adds: register it as `{}`",
+                name.strip_suffix(suffix).unwrap_or(name)
+            ),
+            RegistryError::InvalidUnit { name, unit } => write!(
+                f,
+                "unit `{unit}` of metric `{name}` must be a valid name part and the name's last \
+                 `_`-separated part (e.g. `{name}_{unit}`)"
+            ),
+            RegistryError::NameClash { name, family, kind, existing_family, existing_kind } => {
+                write!(
+                    f,
+                    "{kind} `{family}` clashes with the registered {existing_kind} \
+                     `{existing_family}`: both would expose `{name}`"
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for RegistryError {}
+
+#[derive(Clone)]
+struct Owner {
+    family: String,
+    kind: MetricType,
+}
+
+struct State {
+    collectors: BTreeMap<CollectorId, (Arc<dyn Collector>, Vec<String>)>,
+    // Every name a registered family is known by or writes, to its family.
+    names: HashMap<String, Owner>,
+    next_id: u64,
+}
+
+/// The name of the family through which a registry exposes how many label
+/// sets each capped family sent to its overflow series.
+pub const DROPPED_LABEL_SETS_FAMILY: &str = "metrics_label_sets_dropped";
+
+/// Counts from one encoding pass.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ExpositionStats {
+    /// Families written.
+    pub families: usize,
+    /// Series written (a histogram series counts once).
+    pub series: usize,
+    /// Bytes written.
+    pub bytes: usize,
+    /// Label sets dropped by series caps, summed over families.
+    pub dropped_label_sets: u64,
+}
+
+/// A set of collectors exposed together.
+///
+/// [`Registry::global()`] is the process-wide default; create others for
+/// tests (each isolated) or multi-tenant processes. Registration checks every
+/// name (metric, label, unit) and refuses families whose names would clash
+/// after the suffixes the formats add (`_total`, `_bucket`, `_count`,
+/// `_sum`, `_created`, `_info`).
+///
+/// ```
+/// use std::sync::Arc;
+/// use metrics_core::{Counter, Format, Metadata, Registry};
+/// let registry = Registry::new();
+/// let jobs = Arc::new(Counter::<u64>::new());
+/// registry.register_metric(Metadata::new("jobs", "Jobs run."), jobs.clone()).unwrap();
+/// jobs.inc();
+/// assert_eq!(
+///     registry.encode_to_string(Format::Text),
+///     "# HELP jobs_total Jobs run.\n# TYPE jobs_total counter\njobs_total 1\n"
+/// );
+/// // Same name again: refused, naming both.
+/// let err = registry.register_metric(Metadata::new("jobs_total", "x"), jobs).unwrap_err();
+/// assert!(err.to_string().contains("`jobs`"));
+/// ```
+pub struct Registry {
+    const_labels: Box<str>,
+    const_label_names: Vec<String>,
+    state: RwLock<State>,
+}
+
+impl Default for Registry {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Debug for Registry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = self.state.read();
+        f.debug_struct("Registry")
+            .field("const_labels", &self.const_labels)
+            .field("collectors", &state.collectors.len())
+            .finish()
+    }
+}
+
+impl Registry {
+    /// An empty registry.
+    pub fn new() -> Self {
+        let mut names = HashMap::new();
+        let builtin = Owner { family: DROPPED_LABEL_SETS_FAMILY.into(), kind: MetricType::Counter };
+        for name in family_names(DROPPED_LABEL_SETS_FAMILY, MetricType::Counter) {
+            names.insert(name, builtin.clone());
+        }
+        Registry {
+            const_labels: Box::from(""),
+            const_label_names: Vec::new(),
+            state: RwLock::new(State { collectors: BTreeMap::new(), names, next_id: 0 }),
+        }
+    }
+
+    /// An empty registry whose every series carries these constant labels
+    /// (e.g. `[("service", "billing")]`). Values may be any UTF-8.
+    pub fn with_const_labels<I, K, V>(labels: I) -> Result<Self, RegistryError>
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: Into<String>,
+        V: Into<String>,
+    {
+        let labels: Vec<(String, String)> =
+            labels.into_iter().map(|(k, v)| (k.into(), v.into())).collect();
+        let mut names: Vec<String> = Vec::with_capacity(labels.len());
+        for (name, _) in &labels {
+            if let Err(reason) = validate_label_name(name) {
+                return Err(RegistryError::InvalidLabelName {
+                    family: String::new(),
+                    label: name.clone(),
+                    reason,
+                });
+            }
+            if names.contains(name) {
+                return Err(RegistryError::DuplicateLabelName {
+                    family: String::new(),
+                    label: name.clone(),
+                });
+            }
+            names.push(name.clone());
+        }
+        let mut registry = Registry::new();
+        registry.const_labels =
+            render_label_pairs(labels.iter().map(|(k, v)| (k.as_str(), v.as_str()))).into();
+        registry.const_label_names = names;
+        Ok(registry)
+    }
+
+    /// The process-wide registry (`#[register]` statics land here).
+    pub fn global() -> &'static Registry {
+        static GLOBAL: LazyLock<Registry> = LazyLock::new(Registry::new);
+        &GLOBAL
+    }
+
+    /// Registers a collector (a derived metrics struct, `&'static` or in an
+    /// `Arc`, a process collector, ...). Every family is checked first; on
+    /// any error nothing is registered.
+    pub fn register<C: Collector + 'static>(&self, collector: C) -> Result<CollectorId, RegistryError> {
+        self.register_arc(Arc::new(collector))
+    }
+
+    /// Registers one family under `metadata`: a bare metric or a
+    /// [`Family`](crate::Family), shared with the caller through an `Arc`.
+    pub fn register_metric<M: EncodeMetric + 'static>(
+        &self,
+        metadata: Metadata,
+        metric: Arc<M>,
+    ) -> Result<CollectorId, RegistryError> {
+        self.register_arc(Arc::new(Single { metadata, metric }))
+    }
+
+    fn register_arc(&self, collector: Arc<dyn Collector>) -> Result<CollectorId, RegistryError> {
+        let mut families = Families { items: Vec::new() };
+        collector.collect(&mut families);
+
+        let mut state = self.state.write();
+        // Names claimed by this collector's earlier families.
+        let mut claimed: HashMap<String, Owner> = HashMap::new();
+        for (metadata, metric) in &families.items {
+            let kind = metric.metric_type();
+            self.validate(metadata, &**metric)?;
+            let owner = Owner { family: metadata.name().to_owned(), kind };
+            for name in family_names(metadata.name(), kind) {
+                if let Some(existing) = state.names.get(&name).or_else(|| claimed.get(&name)) {
+                    return Err(RegistryError::NameClash {
+                        name,
+                        family: owner.family,
+                        kind,
+                        existing_family: existing.family.clone(),
+                        existing_kind: existing.kind,
+                    });
+                }
+                claimed.insert(name, owner.clone());
+            }
+        }
+        for (metadata, metric) in &families.items {
+            metric.registered_as(metadata.name());
+        }
+        let id = CollectorId(state.next_id);
+        state.next_id += 1;
+        let names: Vec<String> = claimed.keys().cloned().collect();
+        state.names.extend(claimed);
+        drop(families);
+        state.collectors.insert(id, (collector, names));
+        Ok(id)
+    }
+
+    fn validate(&self, metadata: &Metadata, metric: &dyn EncodeMetric) -> Result<(), RegistryError> {
+        let name = metadata.name();
+        let kind = metric.metric_type();
+        validate_metric_name(name)
+            .map_err(|reason| RegistryError::InvalidMetricName { name: name.into(), reason })?;
+        let suffix = match kind {
+            MetricType::Counter => Some("_total"),
+            MetricType::Info => Some("_info"),
+            _ => None,
+        };
+        if let Some(suffix) = suffix.filter(|s| ends_with(name, s)) {
+            return Err(RegistryError::RedundantSuffix { name: name.into(), suffix });
+        }
+        if let Some(unit) = metadata.unit() {
+            let valid = !unit.is_empty()
+                && unit.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                && name.len() > unit.len()
+                && ends_with(name, unit)
+                && name.as_bytes()[name.len() - unit.len() - 1] == b'_';
+            if !valid {
+                return Err(RegistryError::InvalidUnit { name: name.into(), unit: unit.into() });
+            }
+        }
+        let labels = metric.label_names();
+        for (i, label) in labels.iter().enumerate() {
+            validate_label_name(label).map_err(|reason| RegistryError::InvalidLabelName {
+                family: name.into(),
+                label: label.to_string(),
+                reason,
+            })?;
+            let label = &**label;
+            let reserved = label == "quantile" || (kind == MetricType::Histogram && label == "le");
+            if reserved {
+                return Err(RegistryError::ReservedLabelName {
+                    family: name.into(),
+                    label: label.into(),
+                });
+            }
+            if labels[..i].iter().any(|l| l == label) || self.const_label_names.iter().any(|c| c == label) {
+                return Err(RegistryError::DuplicateLabelName {
+                    family: name.into(),
+                    label: label.into(),
+                });
+            }
+        }
+        if kind == MetricType::Histogram && self.const_label_names.iter().any(|c| c == "le") {
+            return Err(RegistryError::ReservedLabelName { family: name.into(), label: "le".into() });
+        }
+        Ok(())
+    }
+
+    /// Removes a collector: its families are no longer exposed and their
+    /// names are free again. A scrape already running may still include it.
+    /// Returns `false` if the id was not registered here.
+    pub fn unregister(&self, id: CollectorId) -> bool {
+        let mut state = self.state.write();
+        match state.collectors.remove(&id) {
+            Some((_, names)) => {
+                for name in names {
+                    state.names.remove(&name);
+                }
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Encodes every family into `out`, families sorted by name. The body is
+    /// built one family at a time and written after each, so memory stays
+    /// bounded by the largest family while the output streams.
+    pub fn encode<W: io::Write>(&self, format: Format, mut out: W) -> io::Result<ExpositionStats> {
+        // Snapshot the collectors, so registration never waits for a slow
+        // reader of the output.
+        let collectors: Vec<Arc<dyn Collector>> =
+            self.state.read().collectors.values().map(|(c, _)| Arc::clone(c)).collect();
+        let mut families = Families { items: Vec::new() };
+        for c in &collectors {
+            c.collect(&mut families);
+        }
+        let dropped = DroppedLabelSets(
+            families
+                .items
+                .iter()
+                .filter_map(|(m, f)| f.dropped_label_sets().map(|d| (m.name(), d)))
+                .collect(),
+        );
+        let mut stats = ExpositionStats {
+            dropped_label_sets: dropped.0.iter().map(|(_, d)| d).sum(),
+            ..ExpositionStats::default()
+        };
+        if !dropped.0.is_empty() {
+            families.items.push((&DROPPED_METADATA, &dropped));
+        }
+        families.items.sort_by(|a, b| a.0.name().cmp(b.0.name()));
+
+        let mut buf = Vec::with_capacity(64 * 1024);
+        for (metadata, metric) in &families.items {
+            write_header(&mut buf, format, metadata, metric.metric_type());
+            let mut writer = FamilyWriter::new(&mut buf, format, metadata.name(), &self.const_labels);
+            metric.encode(&mut writer);
+            stats.series += writer.series();
+            stats.families += 1;
+            if buf.len() >= 32 * 1024 {
+                out.write_all(&buf)?;
+                stats.bytes += buf.len();
+                buf.clear();
+            }
+        }
+        if format == Format::OpenMetrics {
+            buf.extend_from_slice(b"# EOF\n");
+        }
+        out.write_all(&buf)?;
+        stats.bytes += buf.len();
+        out.flush()?;
+        Ok(stats)
+    }
+
+    /// Encodes into a new `String`.
+    pub fn encode_to_string(&self, format: Format) -> String {
+        let mut out = Vec::new();
+        // Writing into a Vec cannot fail.
+        let _ = self.encode(format, &mut out);
+        // Every piece written is UTF-8 (names are ASCII, values are &str).
+        String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    }
+}
+
+/// Every name a family of this kind is known by or writes.
+fn family_names(name: &str, kind: MetricType) -> Vec<String> {
+    std::iter::once(name.to_owned())
+        .chain(kind.sample_suffixes().iter().filter(|s| !s.is_empty()).map(|s| format!("{name}{s}")))
+        .collect()
+}
+
+static DROPPED_METADATA: Metadata = Metadata::from_static(
+    DROPPED_LABEL_SETS_FAMILY,
+    "Label sets sent to the overflow series because a family reached its series cap.",
+    None,
+);
+
+struct DroppedLabelSets<'a>(Vec<(&'a str, u64)>);
+
+impl EncodeMetric for DroppedLabelSets<'_> {
+    fn metric_type(&self) -> MetricType {
+        MetricType::Counter
+    }
+
+    fn label_names(&self) -> Vec<std::borrow::Cow<'static, str>> {
+        vec!["family".into()]
+    }
+
+    fn encode(&self, out: &mut FamilyWriter<'_>) {
+        for (family, dropped) in &self.0 {
+            out.counter(&render_label_pairs([("family", *family)]), *dropped);
+        }
+    }
+}
