@@ -47,7 +47,8 @@ const SHARDS: usize = 16;
 /// series whose labels are all [`OVERFLOW_LABEL_VALUE`] (exposed once
 /// anything overflowed), are counted ([`dropped_label_sets`]
 /// (EncodeMetric::dropped_label_sets), exposed by the registry as
-/// `metrics_label_sets_dropped_total{family="..."}`), and a warning is
+/// `metrics_label_sets_dropped_total{family="..."}` once the family has
+/// dropped any), and a warning is
 /// logged through `log` at most once a minute per family. Label values are
 /// escaped when a series is created and never trusted.
 ///

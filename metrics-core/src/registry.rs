@@ -441,11 +441,14 @@ impl Registry {
             families
                 .items
                 .iter()
-                .filter_map(|(m, f)| f.dropped_label_sets().map(|d| (m.name(), d)))
+                .filter_map(|(m, f)| Some((m.name(), f.dropped_label_sets()?)))
+                // Only families that overflowed: the series appears with the
+                // first drop, like the overflow series itself.
+                .filter(|(_, dropped)| *dropped > 0)
                 .collect(),
         );
         let mut stats = ExpositionStats {
-            dropped_label_sets: dropped.0.iter().map(|(_, d)| d).sum(),
+            dropped_label_sets: dropped.0.iter().map(|(_, d)| *d).sum(),
             ..ExpositionStats::default()
         };
         if !dropped.0.is_empty() {
