@@ -1,1 +1,5 @@
-//! placeholder
+//! Shared code of the runnable examples (also used by the integration tests,
+//! which check that what the examples print is valid).
+
+pub mod manual;
+

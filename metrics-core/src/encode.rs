@@ -267,7 +267,9 @@ impl<'a> FamilyWriter<'a> {
 
     /// Writes one histogram series: a `_bucket` line per bound (the last
     /// bound must be `+Inf`), then `_count` (equal to the `+Inf` bucket) and
-    /// `_sum`. `le` holds the rendered bounds, `cumulative` the counts.
+    /// `_sum` (left out in OpenMetrics when a bound is negative, as the
+    /// specification requires). `le` holds the rendered bounds,
+    /// `cumulative` the counts.
     pub fn histogram(&mut self, labels: &str, le: &[Box<str>], cumulative: &[u64], sum: f64) {
         self.series += 1;
         for (bound, count) in le.iter().zip(cumulative) {
@@ -275,7 +277,12 @@ impl<'a> FamilyWriter<'a> {
         }
         let count = cumulative.last().copied().unwrap_or(0);
         self.sample("_count", labels, None, Value::U64(count));
-        self.sample("_sum", labels, None, Value::F64(sum));
+        // OpenMetrics: with negative thresholds the sum is no longer a
+        // counter, and the MetricPoint "MUST NOT contain a sum value".
+        let negative_thresholds = le.first().is_some_and(|b| b.starts_with('-'));
+        if !(self.format == Format::OpenMetrics && negative_thresholds) {
+            self.sample("_sum", labels, None, Value::F64(sum));
+        }
     }
 
     /// Writes one sample line: `<name><suffix>{<const>,<labels>,<extra>} <value>`.

@@ -153,7 +153,11 @@ fn family_blocks(text: &str) -> Vec<String> {
 /// the registry's text 0.0.4 exposition. `None` when there is no such
 /// sample.
 pub fn sample_value(registry: &Registry, name: &str, labels: &[(&str, &str)]) -> Option<f64> {
-    let text = registry.encode_to_string(Format::Text);
+    sample_value_in(&registry.encode_to_string(Format::Text), name, labels)
+}
+
+/// [`sample_value`] on an exposition already encoded (either format).
+pub fn sample_value_in(text: &str, name: &str, labels: &[(&str, &str)]) -> Option<f64> {
     let mut want: Vec<(String, String)> =
         labels.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
     want.sort();

@@ -1,1 +1,185 @@
-//! exposition
+//! Golden tests: the exact text both formats produce for every metric kind,
+//! escaping, non-finite values, unicode and an empty registry.
+
+use std::sync::Arc;
+
+use examples::manual::{Method, TenantLabels};
+use metrics_core::{
+    testing, Buckets, Counter, Family, Format, Gauge, Histogram, Info, Metadata, Registry,
+};
+
+fn golden_registry() -> Registry {
+    let r = Registry::new();
+    let requests = Arc::new(Family::<Method, Counter>::new());
+    requests[Method::Post].inc_by(2);
+    r.register_metric(Metadata::new("requests", "Requests by method."), requests).unwrap();
+
+    let tenants = Arc::new(Family::<TenantLabels, Counter<f64>>::new());
+    tenants
+        .get_or_create(&TenantLabels { tenant: "ä\"\\\nz".into(), method: Method::Get })
+        .inc_by(0.5);
+    r.register_metric(Metadata::new("tenant_cost", "Cost \"per\" tenant\\\nsecond line."), tenants)
+        .unwrap();
+
+    let level = Arc::new(Gauge::<f64>::new());
+    level.set(f64::NAN);
+    r.register_metric(Metadata::new("level", "A NaN gauge."), level).unwrap();
+    let low = Arc::new(Gauge::<f64>::new());
+    low.set(f64::NEG_INFINITY);
+    r.register_metric(Metadata::new("low", "A -Inf gauge."), low).unwrap();
+    let depth = Arc::new(Gauge::<i64>::new());
+    depth.set(-7);
+    r.register_metric(Metadata::new("queue_depth", "Queue depth."), depth).unwrap();
+
+    let latency = Arc::new(Histogram::new(Buckets::new(&[0.5, 1.0])));
+    latency.observe(0.25);
+    latency.observe(0.75);
+    latency.observe(4.0);
+    r.register_metric(Metadata::new("latency_seconds", "Latency.").with_unit("seconds"), latency)
+        .unwrap();
+
+    let build = Arc::new(Info::new([("version", "1.0.0")]).unwrap());
+    r.register_metric(Metadata::new("build", "Build."), build).unwrap();
+    r
+}
+
+const TEXT: &str = r#"# HELP build_info Build.
+# TYPE build_info gauge
+build_info{version="1.0.0"} 1
+# HELP latency_seconds Latency.
+# TYPE latency_seconds histogram
+latency_seconds_bucket{le="0.5"} 1
+latency_seconds_bucket{le="1.0"} 2
+latency_seconds_bucket{le="+Inf"} 3
+latency_seconds_count 3
+latency_seconds_sum 5.0
+# HELP level A NaN gauge.
+# TYPE level gauge
+level NaN
+# HELP low A -Inf gauge.
+# TYPE low gauge
+low -Inf
+# HELP queue_depth Queue depth.
+# TYPE queue_depth gauge
+queue_depth -7
+# HELP requests_total Requests by method.
+# TYPE requests_total counter
+requests_total{method="get"} 0
+requests_total{method="post"} 2
+# HELP tenant_cost_total Cost "per" tenant\\\nsecond line.
+# TYPE tenant_cost_total counter
+tenant_cost_total{tenant="ä\"\\\nz",method="get"} 0.5
+"#;
+
+const OPENMETRICS: &str = r#"# HELP build Build.
+# TYPE build info
+build_info{version="1.0.0"} 1
+# HELP latency_seconds Latency.
+# TYPE latency_seconds histogram
+# UNIT latency_seconds seconds
+latency_seconds_bucket{le="0.5"} 1
+latency_seconds_bucket{le="1.0"} 2
+latency_seconds_bucket{le="+Inf"} 3
+latency_seconds_count 3
+latency_seconds_sum 5.0
+# HELP level A NaN gauge.
+# TYPE level gauge
+level NaN
+# HELP low A -Inf gauge.
+# TYPE low gauge
+low -Inf
+# HELP queue_depth Queue depth.
+# TYPE queue_depth gauge
+queue_depth -7
+# HELP requests Requests by method.
+# TYPE requests counter
+requests_total{method="get"} 0
+requests_total{method="post"} 2
+# HELP tenant_cost Cost \"per\" tenant\\\nsecond line.
+# TYPE tenant_cost counter
+tenant_cost_total{tenant="ä\"\\\nz",method="get"} 0.5
+# EOF
+"#;
+
+#[test]
+fn text_format_golden() {
+    assert_eq!(golden_registry().encode_to_string(Format::Text), TEXT);
+}
+
+#[test]
+fn openmetrics_golden() {
+    assert_eq!(golden_registry().encode_to_string(Format::OpenMetrics), OPENMETRICS);
+}
+
+#[test]
+fn empty_registry() {
+    let r = Registry::new();
+    assert_eq!(r.encode_to_string(Format::Text), "");
+    assert_eq!(r.encode_to_string(Format::OpenMetrics), "# EOF\n");
+}
+
+#[test]
+fn families_without_series_keep_their_metadata() {
+    let r = Registry::new();
+    r.register_metric(Metadata::new("idle", "No series yet."), Arc::new(Family::<TenantLabels, Counter>::new()))
+        .unwrap();
+    assert_eq!(
+        r.encode_to_string(Format::OpenMetrics),
+        "# HELP idle No series yet.\n# TYPE idle counter\n# EOF\n"
+    );
+}
+
+#[test]
+fn constant_labels_and_families_in_name_order() {
+    let r = Registry::with_const_labels([("region", "eu-1")]).unwrap();
+    for name in ["zeta", "alpha", "mid"] {
+        r.register_metric(Metadata::new(name, "h"), Arc::new(Gauge::<i64>::new())).unwrap();
+    }
+    testing::assert_exposition_eq(
+        &r,
+        "# HELP mid h\n# TYPE mid gauge\nmid{region=\"eu-1\"} 0\n\
+         # HELP alpha h\n# TYPE alpha gauge\nalpha{region=\"eu-1\"} 0\n\
+         # HELP zeta h\n# TYPE zeta gauge\nzeta{region=\"eu-1\"} 0\n",
+    );
+    let text = r.encode_to_string(Format::Text);
+    let order: Vec<&str> = text.lines().filter_map(|l| l.strip_prefix("# TYPE ")).collect();
+    assert_eq!(order, ["alpha gauge", "mid gauge", "zeta gauge"]);
+}
+
+#[test]
+fn testing_helpers_read_typed_values() {
+    let family = Family::<TenantLabels, Histogram>::with_options(Buckets::new(&[1.0]));
+    let labels = TenantLabels { tenant: "t".into(), method: Method::Get };
+    assert_eq!(testing::value(&family, &labels), None);
+    family.get_or_create(&labels).observe(0.5);
+    let snapshot = testing::value(&family, &labels).unwrap();
+    assert_eq!((snapshot.count, snapshot.cumulative), (1, vec![1, 1]));
+
+    let r = golden_registry();
+    assert_eq!(testing::sample_value(&r, "requests_total", &[("method", "post")]), Some(2.0));
+    assert_eq!(testing::sample_value(&r, "latency_seconds_bucket", &[("le", "+Inf")]), Some(3.0));
+    assert_eq!(
+        testing::sample_value(&r, "tenant_cost_total", &[("method", "get"), ("tenant", "ä\"\\\nz")]),
+        Some(0.5)
+    );
+    assert!(testing::sample_value(&r, "level", &[]).unwrap().is_nan());
+    assert_eq!(testing::sample_value(&r, "requests_total", &[("method", "put")]), None);
+}
+
+#[test]
+#[should_panic(expected = "exposition differs")]
+fn assert_exposition_eq_fails_on_a_difference() {
+    testing::assert_exposition_eq(&golden_registry(), &TEXT.replace("queue_depth -7", "queue_depth 7"));
+}
+
+#[test]
+fn openmetrics_histogram_with_negative_buckets_has_no_sum() {
+    let r = Registry::new();
+    let h = Arc::new(Histogram::new(Buckets::new(&[-1.0, 1.0])));
+    h.observe(-2.0);
+    r.register_metric(Metadata::new("delta", "Signed."), h).unwrap();
+    let om = r.encode_to_string(Format::OpenMetrics);
+    assert!(om.contains("delta_bucket{le=\"-1.0\"} 1\n") && om.contains("delta_count 1\n"), "{om}");
+    assert!(!om.contains("delta_sum"), "{om}");
+    assert!(r.encode_to_string(Format::Text).contains("delta_sum -2.0\n"));
+}

@@ -1,1 +1,65 @@
-//! promtool
+//! The encoder's text 0.0.4 output passes `promtool check metrics` (which
+//! lints as well as parses). promtool reads only text 0.0.4, so the
+//! OpenMetrics output is checked by the golden tests and by a real
+//! Prometheus scrape instead.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+
+use integration_tests::require_binary;
+use metrics_core::{Format, Gauge, Metadata, Registry};
+
+fn promtool_check(body: &str) -> (bool, String) {
+    let Some(promtool) = require_binary("promtool") else {
+        return (true, String::new());
+    };
+    let mut child = Command::new(promtool)
+        .args(["check", "metrics"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("promtool starts");
+    child.stdin.take().expect("stdin").write_all(body.as_bytes()).expect("write body");
+    let out = child.wait_with_output().expect("promtool runs");
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success() && report.trim().is_empty(), report)
+}
+
+#[test]
+fn manual_example_passes_promtool() {
+    let demo = examples::manual::build();
+    let body = demo.registry.encode_to_string(Format::Text);
+    assert!(body.contains(r#"tenant="quote\" backslash\\ newline\n ünïcødé ✓""#), "{body}");
+    let (ok, report) = promtool_check(&body);
+    assert!(ok, "promtool check metrics failed:\n{report}\n--- body\n{body}");
+}
+
+#[test]
+fn non_finite_values_pass_promtool() {
+    let registry = Registry::new();
+    for (name, v) in [("nan_value", f64::NAN), ("pos_inf", f64::INFINITY), ("neg_inf", f64::NEG_INFINITY)] {
+        let g = Arc::new(Gauge::<f64>::new());
+        g.set(v);
+        registry.register_metric(Metadata::new(name, "Non-finite."), g).unwrap();
+    }
+    let body = registry.encode_to_string(Format::Text);
+    assert!(body.contains("nan_value NaN\n") && body.contains("pos_inf +Inf\n") && body.contains("neg_inf -Inf\n"));
+    let (ok, report) = promtool_check(&body);
+    assert!(ok, "promtool check metrics failed:\n{report}\n--- body\n{body}");
+}
+
+#[test]
+fn promtool_rejects_a_broken_body() {
+    // Guards the check itself: a body promtool must refuse.
+    if require_binary("promtool").is_none() {
+        return;
+    }
+    let (ok, _) = promtool_check("# TYPE x counter\nx{a=\"unterminated} 1\n");
+    assert!(!ok);
+}
