@@ -2,4 +2,3 @@
 //! which check that what the examples print is valid).
 
 pub mod manual;
-

@@ -90,7 +90,11 @@ pub struct Demo {
     pub latency_by_method: Arc<Family<Method, Histogram>>,
 }
 
-fn register<M: metrics_core::EncodeMetric + 'static>(registry: &Registry, metadata: Metadata, metric: &Arc<M>) {
+fn register<M: metrics_core::EncodeMetric + 'static>(
+    registry: &Registry,
+    metadata: Metadata,
+    metric: &Arc<M>,
+) {
     if let Err(e) = registry.register_metric(metadata, Arc::clone(metric)) {
         // The names below are fixed and valid; a failure is a bug here.
         panic!("example registry: {e}");
@@ -112,21 +116,55 @@ pub fn build() -> Demo {
         registry,
     };
     let r = &demo.registry;
-    register(r, Metadata::new("http_requests", "HTTP requests by method and outcome."), &demo.requests);
-    register(r, Metadata::new("tenant_requests", "Requests per tenant (capped at 100 series)."), &demo.tenant_requests);
-    register(r, Metadata::new("sent_bytes", "Bytes sent.").with_unit("bytes"), &demo.bytes_sent);
-    register(r, Metadata::new("in_flight_requests", "Requests being served."), &demo.in_flight);
-    register(r, Metadata::new("temperature_celsius", "Room temperature.").with_unit("celsius"), &demo.temperature);
     register(
         r,
-        Metadata::new("request_duration_seconds", "Request latency.\nMultiline help with a \\ backslash.")
-            .with_unit("seconds"),
+        Metadata::new("http_requests", "HTTP requests by method and outcome."),
+        &demo.requests,
+    );
+    register(
+        r,
+        Metadata::new(
+            "tenant_requests",
+            "Requests per tenant (capped at 100 series).",
+        ),
+        &demo.tenant_requests,
+    );
+    register(
+        r,
+        Metadata::new("sent_bytes", "Bytes sent.").with_unit("bytes"),
+        &demo.bytes_sent,
+    );
+    register(
+        r,
+        Metadata::new("in_flight_requests", "Requests being served."),
+        &demo.in_flight,
+    );
+    register(
+        r,
+        Metadata::new("temperature_celsius", "Room temperature.").with_unit("celsius"),
+        &demo.temperature,
+    );
+    register(
+        r,
+        Metadata::new(
+            "request_duration_seconds",
+            "Request latency.\nMultiline help with a \\ backslash.",
+        )
+        .with_unit("seconds"),
         &demo.latency,
     );
-    register(r, Metadata::new("method_duration_seconds", "Latency by method.").with_unit("seconds"), &demo.latency_by_method);
+    register(
+        r,
+        Metadata::new("method_duration_seconds", "Latency by method.").with_unit("seconds"),
+        &demo.latency_by_method,
+    );
     let build = Info::new([("version", env!("CARGO_PKG_VERSION")), ("commit", "manual")])
         .expect("info label names are valid");
-    register(r, Metadata::new("build", "Build information."), &Arc::new(build));
+    register(
+        r,
+        Metadata::new("build", "Build information."),
+        &Arc::new(build),
+    );
     if let Err(e) = r.register(ProcessCollector::new()) {
         panic!("example registry: {e}");
     }
@@ -134,10 +172,16 @@ pub fn build() -> Demo {
     demo.requests[(Method::Get, Outcome::Success)].inc_by(3);
     demo.requests[(Method::Post, Outcome::Failure)].inc();
     demo.tenant_requests
-        .get_or_create(&TenantLabels { tenant: "acme".into(), method: Method::Get })
+        .get_or_create(&TenantLabels {
+            tenant: "acme".into(),
+            method: Method::Get,
+        })
         .inc_by(7);
     demo.tenant_requests
-        .get_or_create(&TenantLabels { tenant: HOSTILE_TENANT.into(), method: Method::Post })
+        .get_or_create(&TenantLabels {
+            tenant: HOSTILE_TENANT.into(),
+            method: Method::Post,
+        })
         .inc();
     demo.bytes_sent.inc_by(1536.5);
     demo.in_flight.set(2);

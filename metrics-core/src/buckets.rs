@@ -80,8 +80,9 @@ impl Buckets {
     pub const MAX: usize = 64;
 
     /// client_golang's default: 5 ms to 10 s, for request latencies in seconds.
-    pub const DEFAULT: Buckets =
-        Buckets::new(&[0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0]);
+    pub const DEFAULT: Buckets = Buckets::new(&[
+        0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+    ]);
 
     /// An explicit list of bounds; panics (at compile time in a `const`) if
     /// the list is empty, unsorted, duplicated, NaN or infinite.
@@ -109,9 +110,13 @@ impl Buckets {
     }
 
     /// Checked form of [`exponential`](Self::exponential).
-    pub const fn try_exponential(start: f64, factor: f64, count: usize) -> Result<Self, BucketsError> {
-        // `!(x > y)` rejects NaN too.
-        if !(start > 0.0) || !(factor > 1.0) || count == 0 || start == f64::INFINITY {
+    pub const fn try_exponential(
+        start: f64,
+        factor: f64,
+        count: usize,
+    ) -> Result<Self, BucketsError> {
+        let valid = start.is_finite() && start > 0.0 && factor.is_finite() && factor > 1.0;
+        if !valid || count == 0 {
             return Err(BucketsError::InvalidParameters);
         }
         if count > Self::MAX {
@@ -135,8 +140,8 @@ impl Buckets {
 
     /// Checked form of [`linear`](Self::linear).
     pub const fn try_linear(start: f64, width: f64, count: usize) -> Result<Self, BucketsError> {
-        let finite_start = start == start && start != f64::INFINITY && start != f64::NEG_INFINITY;
-        if !(width > 0.0) || count == 0 || !finite_start {
+        let valid = start.is_finite() && width.is_finite() && width > 0.0;
+        if !valid || count == 0 {
             return Err(BucketsError::InvalidParameters);
         }
         if count > Self::MAX {
@@ -159,11 +164,10 @@ impl Buckets {
         let mut i = 0;
         while i < len {
             let b = bounds[i];
-            #[allow(clippy::eq_op)] // NaN is the only value unequal to itself
-            if b != b {
+            if b.is_nan() {
                 return Err(BucketsError::NaN);
             }
-            if b == f64::INFINITY || b == f64::NEG_INFINITY {
+            if b.is_infinite() {
                 return Err(BucketsError::Infinite);
             }
             if i > 0 {
@@ -230,15 +234,39 @@ mod tests {
         assert_eq!(Buckets::try_new(&[2.0, 1.0]), Err(BucketsError::Unsorted));
         assert_eq!(Buckets::try_new(&[1.0, 1.0]), Err(BucketsError::Duplicate));
         assert_eq!(Buckets::try_new(&[f64::NAN]), Err(BucketsError::NaN));
-        assert_eq!(Buckets::try_new(&[1.0, f64::INFINITY]), Err(BucketsError::Infinite));
+        assert_eq!(
+            Buckets::try_new(&[1.0, f64::INFINITY]),
+            Err(BucketsError::Infinite)
+        );
         assert_eq!(Buckets::try_new(&[0.0; 65]), Err(BucketsError::TooMany));
-        assert_eq!(Buckets::try_exponential(0.0, 2.0, 3), Err(BucketsError::InvalidParameters));
-        assert_eq!(Buckets::try_exponential(1.0, 1.0, 3), Err(BucketsError::InvalidParameters));
-        assert_eq!(Buckets::try_exponential(1.0, 2.0, 0), Err(BucketsError::InvalidParameters));
-        assert_eq!(Buckets::try_exponential(1.0, 2.0, 65), Err(BucketsError::TooMany));
-        assert_eq!(Buckets::try_exponential(1e300, 1e10, 3), Err(BucketsError::Infinite));
-        assert_eq!(Buckets::try_linear(0.0, 0.0, 3), Err(BucketsError::InvalidParameters));
-        assert_eq!(Buckets::try_linear(f64::NAN, 1.0, 3), Err(BucketsError::InvalidParameters));
+        assert_eq!(
+            Buckets::try_exponential(0.0, 2.0, 3),
+            Err(BucketsError::InvalidParameters)
+        );
+        assert_eq!(
+            Buckets::try_exponential(1.0, 1.0, 3),
+            Err(BucketsError::InvalidParameters)
+        );
+        assert_eq!(
+            Buckets::try_exponential(1.0, 2.0, 0),
+            Err(BucketsError::InvalidParameters)
+        );
+        assert_eq!(
+            Buckets::try_exponential(1.0, 2.0, 65),
+            Err(BucketsError::TooMany)
+        );
+        assert_eq!(
+            Buckets::try_exponential(1e300, 1e10, 3),
+            Err(BucketsError::Infinite)
+        );
+        assert_eq!(
+            Buckets::try_linear(0.0, 0.0, 3),
+            Err(BucketsError::InvalidParameters)
+        );
+        assert_eq!(
+            Buckets::try_linear(f64::NAN, 1.0, 3),
+            Err(BucketsError::InvalidParameters)
+        );
         assert!(BucketsError::Unsorted.to_string().contains("sorted"));
     }
 }

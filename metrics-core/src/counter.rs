@@ -56,7 +56,10 @@ impl std::error::Error for InvalidIncrement {}
 impl<N> Counter<N> {
     /// A counter at zero.
     pub const fn new() -> Self {
-        Counter { bits: AtomicU64::new(0), _number: PhantomData }
+        Counter {
+            bits: AtomicU64::new(0),
+            _number: PhantomData,
+        }
     }
 }
 
@@ -107,8 +110,7 @@ impl Counter<f64> {
     /// Adds `v`, or returns why it was refused.
     #[inline]
     pub fn try_inc_by(&self, v: f64) -> Result<(), InvalidIncrement> {
-        // `!(v >= 0.0)` also catches NaN.
-        if !(v >= 0.0) || v == f64::INFINITY {
+        if !v.is_finite() || v < 0.0 {
             return Err(InvalidIncrement(v));
         }
         self.add(v);
@@ -119,9 +121,11 @@ impl Counter<f64> {
     fn add(&self, v: f64) {
         // Relaxed compare-exchange loop: see the type's docs. The closure
         // always returns Some, so the update cannot fail.
-        let _ = self.bits.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |bits| {
-            Some((f64::from_bits(bits) + v).to_bits())
-        });
+        let _ = self
+            .bits
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |bits| {
+                Some((f64::from_bits(bits) + v).to_bits())
+            });
     }
 
     /// The current total.
@@ -189,7 +193,10 @@ mod tests {
         c.inc();
         c.inc_by(0.5);
         for bad in [-1.0, f64::NAN, f64::INFINITY, f64::NEG_INFINITY, -0.0001] {
-            assert_eq!(c.try_inc_by(bad).map_err(|e| e.0.to_bits()), Err(bad.to_bits()));
+            assert_eq!(
+                c.try_inc_by(bad).map_err(|e| e.0.to_bits()),
+                Err(bad.to_bits())
+            );
             c.inc_by(bad);
         }
         assert_eq!(c.get(), 1.5);

@@ -140,7 +140,8 @@ pub(crate) fn push_label_pair(out: &mut String, name: &str, value: &str) {
 }
 
 fn needs_escape(s: &str, quote: bool) -> bool {
-    s.bytes().any(|b| b == b'\\' || b == b'\n' || (quote && b == b'"'))
+    s.bytes()
+        .any(|b| b == b'\\' || b == b'\n' || (quote && b == b'"'))
 }
 
 fn escape_into(s: &str, out: &mut String, quote: bool) {
@@ -178,7 +179,11 @@ impl Metadata {
         name: impl Into<std::borrow::Cow<'static, str>>,
         help: impl Into<std::borrow::Cow<'static, str>>,
     ) -> Self {
-        Metadata { name: name.into(), help: help.into(), unit: None }
+        Metadata {
+            name: name.into(),
+            help: help.into(),
+            unit: None,
+        }
     }
 
     /// `const` constructor for static metadata (used by the macros).
@@ -233,8 +238,19 @@ pub struct FamilyWriter<'a> {
 }
 
 impl<'a> FamilyWriter<'a> {
-    pub(crate) fn new(buf: &'a mut Vec<u8>, format: Format, name: &'a str, const_labels: &'a str) -> Self {
-        FamilyWriter { buf, format, name, const_labels, series: 0 }
+    pub(crate) fn new(
+        buf: &'a mut Vec<u8>,
+        format: Format,
+        name: &'a str,
+        const_labels: &'a str,
+    ) -> Self {
+        FamilyWriter {
+            buf,
+            format,
+            name,
+            const_labels,
+            series: 0,
+        }
     }
 
     /// The format being written.
@@ -287,7 +303,13 @@ impl<'a> FamilyWriter<'a> {
 
     /// Writes one sample line: `<name><suffix>{<const>,<labels>,<extra>} <value>`.
     /// `extra` is an unescaped label pair appended last (`le` for buckets).
-    pub fn sample(&mut self, suffix: &str, labels: &str, extra: Option<(&str, &str)>, value: Value) {
+    pub fn sample(
+        &mut self,
+        suffix: &str,
+        labels: &str,
+        extra: Option<(&str, &str)>,
+        value: Value,
+    ) {
         let buf = &mut *self.buf;
         buf.extend_from_slice(self.name.as_bytes());
         buf.extend_from_slice(suffix.as_bytes());
@@ -443,7 +465,10 @@ mod tests {
         let mut s = String::new();
         escape_label_value("a\\b\"c\nd é", &mut s);
         assert_eq!(s, "a\\\\b\\\"c\\nd é");
-        assert_eq!(render_label_pairs([("a", "1"), ("b", "\"")]), "a=\"1\",b=\"\\\"\"");
+        assert_eq!(
+            render_label_pairs([("a", "1"), ("b", "\"")]),
+            "a=\"1\",b=\"\\\"\""
+        );
     }
 
     #[test]

@@ -45,12 +45,13 @@ const SHARDS: usize = 16;
 /// read-write-locked shards. At most [`max_series`](Self::with_max_series)
 /// series are created; label sets beyond the cap all share one overflow
 /// series whose labels are all [`OVERFLOW_LABEL_VALUE`] (exposed once
-/// anything overflowed), are counted ([`dropped_label_sets`]
-/// (EncodeMetric::dropped_label_sets), exposed by the registry as
-/// `metrics_label_sets_dropped_total{family="..."}` once the family has
-/// dropped any), and a warning is
-/// logged through `log` at most once a minute per family. Label values are
-/// escaped when a series is created and never trusted.
+/// anything overflowed), are counted
+/// ([`dropped_label_sets`](EncodeMetric::dropped_label_sets), exposed by the
+/// registry as `metrics_label_sets_dropped_total{family="..."}` once the
+/// family has dropped any), and a warning is logged through `log` at most
+/// once a minute per family. Label values are
+/// escaped when a series is created and never trusted. Series are exposed
+/// in creation order, which is stable from one scrape to the next.
 ///
 /// ```
 /// use metrics_core::{Counter, Family, LabelValue};
@@ -86,10 +87,14 @@ struct Dense<M> {
     stray: M,
 }
 
+type Shard<L, M> = RwLock<HashMap<L, Arc<Series<M>>>>;
+
 struct Sparse<L, M> {
-    shards: Box<[RwLock<HashMap<L, Arc<Series<M>>>>]>,
+    shards: Box<[Shard<L, M>]>,
     hasher: RandomState,
     len: AtomicUsize,
+    // Next creation sequence number.
+    next_created: AtomicU64,
     max_series: usize,
     overflow: Arc<Series<M>>,
     dropped: AtomicU64,
@@ -102,6 +107,8 @@ struct Sparse<L, M> {
 pub struct Series<M> {
     metric: M,
     labels: Box<str>,
+    // Creation sequence number within the family, for a stable order.
+    created: u64,
 }
 
 /// A reference to one series of a family; derefs to the metric.
@@ -213,7 +220,9 @@ impl<L: LabelSet + Hash + Eq + Clone, M: Metric> Family<L, M> {
     pub fn get_or_create(&self, labels: &L) -> Handle<'_, M> {
         match &self.storage {
             Storage::Dense(d) => Handle(HandleRepr::Borrowed(d.get(labels))),
-            Storage::Sparse(s) => Handle(HandleRepr::Shared(s.get_or_create(labels, &self.options))),
+            Storage::Sparse(s) => {
+                Handle(HandleRepr::Shared(s.get_or_create(labels, &self.options)))
+            }
         }
     }
 
@@ -346,10 +355,12 @@ impl<L: LabelSet, M: Metric> Sparse<L, M> {
             shards: (0..SHARDS).map(|_| RwLock::new(HashMap::new())).collect(),
             hasher,
             len: AtomicUsize::new(0),
+            next_created: AtomicU64::new(0),
             max_series: DEFAULT_MAX_SERIES,
             overflow: Arc::new(Series {
                 metric: M::with_options(options),
                 labels: overflow_labels.into_boxed_str(),
+                created: u64::MAX,
             }),
             dropped: AtomicU64::new(0),
             last_warning: AtomicU64::new(0),
@@ -388,8 +399,10 @@ impl<L: LabelSet, M: Metric> Sparse<L, M> {
         for shard in self.shards.iter() {
             series.extend(shard.read().values().cloned());
         }
-        // A stable order makes scrapes diffable and tests exact.
-        series.sort_unstable_by(|a, b| a.labels.cmp(&b.labels));
+        // Creation order: stable across scrapes (diffable, exact in tests)
+        // and an integer sort, several times cheaper than sorting by the
+        // label text.
+        series.sort_unstable_by_key(|s| s.created);
         for s in &series {
             s.metric.encode(&s.labels, out);
         }
@@ -400,7 +413,7 @@ impl<L: LabelSet, M: Metric> Sparse<L, M> {
 }
 
 impl<L: LabelSet + Hash + Eq + Clone, M: Metric> Sparse<L, M> {
-    fn shard(&self, labels: &L) -> &RwLock<HashMap<L, Arc<Series<M>>>> {
+    fn shard(&self, labels: &L) -> &Shard<L, M> {
         let hash = self.hasher.hash_one(labels);
         // The top bits: the map inside the shard uses the low ones.
         &self.shards[(hash >> 60) as usize % SHARDS]
@@ -444,7 +457,12 @@ impl<L: LabelSet + Hash + Eq + Clone, M: Metric> Sparse<L, M> {
             }
             return Arc::clone(&self.overflow);
         }
-        let series = Arc::new(Series { metric: M::with_options(options), labels: rendered });
+        let created = self.next_created.fetch_add(1, Ordering::Relaxed);
+        let series = Arc::new(Series {
+            metric: M::with_options(options),
+            labels: rendered,
+            created,
+        });
         map.insert(labels.clone(), Arc::clone(&series));
         series
     }
@@ -464,7 +482,10 @@ impl<L: LabelSet, M: Metric> EncodeMetric for Family<L, M> {
     }
 
     fn label_names(&self) -> Vec<std::borrow::Cow<'static, str>> {
-        L::NAMES.iter().map(|n| std::borrow::Cow::Borrowed(*n)).collect()
+        L::NAMES
+            .iter()
+            .map(|n| std::borrow::Cow::Borrowed(*n))
+            .collect()
     }
 
     fn encode(&self, out: &mut FamilyWriter<'_>) {
@@ -519,7 +540,9 @@ mod tests {
 
     fn exposition<L: LabelSet, M: Metric>(family: Family<L, M>) -> String {
         let registry = Registry::new();
-        registry.register_metric(Metadata::new("f", "h"), Arc::new(family)).unwrap();
+        registry
+            .register_metric(Metadata::new("f", "h"), Arc::new(family))
+            .unwrap();
         registry.encode_to_string(Format::Text)
     }
 
@@ -561,8 +584,14 @@ mod tests {
         let text = exposition(f);
         assert!(text.contains("f_total{tenant=\"a\"} 2\n"), "{text}");
         assert!(text.contains("f_total{tenant=\"b\"} 1\n"), "{text}");
-        assert!(text.contains("f_total{tenant=\"__overflow__\"} 3\n"), "{text}");
-        assert!(text.contains("metrics_label_sets_dropped_total{family=\"f\"} 2\n"), "{text}");
+        assert!(
+            text.contains("f_total{tenant=\"__overflow__\"} 3\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("metrics_label_sets_dropped_total{family=\"f\"} 2\n"),
+            "{text}"
+        );
     }
 
     #[test]
@@ -585,17 +614,25 @@ mod tests {
         let f: Family<Tenant, Counter> = Family::new();
         f.get_or_create(&Tenant("a\"b\\c\nd}{,=é".into())).inc();
         let text = exposition(f);
-        assert!(text.contains(r#"f_total{tenant="a\"b\\c\nd}{,=é"} 1"#), "{text}");
+        assert!(
+            text.contains(r#"f_total{tenant="a\"b\\c\nd}{,=é"} 1"#),
+            "{text}"
+        );
     }
 
     #[test]
     fn histogram_family_shares_buckets() {
-        let f: Family<Method, Histogram> =
-            Family::with_options(crate::Buckets::new(&[1.0, 2.0]));
+        let f: Family<Method, Histogram> = Family::with_options(crate::Buckets::new(&[1.0, 2.0]));
         f[Method::Get].observe(1.5);
         let text = exposition(f);
-        assert!(text.contains("f_bucket{method=\"get\",le=\"2.0\"} 1\n"), "{text}");
-        assert!(text.contains("f_bucket{method=\"post\",le=\"+Inf\"} 0\n"), "{text}");
+        assert!(
+            text.contains("f_bucket{method=\"get\",le=\"2.0\"} 1\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("f_bucket{method=\"post\",le=\"+Inf\"} 0\n"),
+            "{text}"
+        );
         assert!(text.contains("f_count{method=\"get\"} 1\n"), "{text}");
     }
 

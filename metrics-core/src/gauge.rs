@@ -38,7 +38,10 @@ pub struct Gauge<N = i64> {
 impl<N> Gauge<N> {
     /// A gauge at zero.
     pub const fn new() -> Self {
-        Gauge { bits: AtomicU64::new(0), _number: PhantomData }
+        Gauge {
+            bits: AtomicU64::new(0),
+            _number: PhantomData,
+        }
     }
 }
 
@@ -110,9 +113,11 @@ impl Gauge<f64> {
     #[inline]
     pub fn add(&self, v: f64) {
         // Relaxed compare-exchange loop; the closure always returns Some.
-        let _ = self.bits.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |bits| {
-            Some((f64::from_bits(bits) + v).to_bits())
-        });
+        let _ = self
+            .bits
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |bits| {
+                Some((f64::from_bits(bits) + v).to_bits())
+            });
     }
 
     /// Subtracts `v`.

@@ -21,14 +21,24 @@ pub struct Global<T> {
 impl<T: Default> Global<T> {
     /// A global built with `T::default()` on first access.
     pub const fn new() -> Self {
-        Global { value: LazyLock::new(T::default) }
+        Global {
+            value: LazyLock::new(T::default),
+        }
+    }
+}
+
+impl<T: Default> Default for Global<T> {
+    fn default() -> Self {
+        Self::new()
     }
 }
 
 impl<T> Global<T> {
     /// A global built by `init` on first access.
     pub const fn with_init(init: fn() -> T) -> Self {
-        Global { value: LazyLock::new(init) }
+        Global {
+            value: LazyLock::new(init),
+        }
     }
 }
 

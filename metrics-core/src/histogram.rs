@@ -33,7 +33,9 @@ impl From<Buckets> for HistogramOptions {
             })
             .chain(std::iter::once(Box::from("+Inf")))
             .collect();
-        HistogramOptions { layout: Arc::new(Layout { bounds, le }) }
+        HistogramOptions {
+            layout: Arc::new(Layout { bounds, le }),
+        }
     }
 }
 
@@ -45,7 +47,9 @@ impl Default for HistogramOptions {
 
 impl fmt::Debug for HistogramOptions {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("HistogramOptions").field("bounds", &self.layout.bounds).finish()
+        f.debug_struct("HistogramOptions")
+            .field("bounds", &self.layout.bounds)
+            .finish()
     }
 }
 
@@ -91,7 +95,11 @@ pub struct InvalidObservation(pub f64);
 
 impl fmt::Display for InvalidObservation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "histogram observation {} refused: observations must be finite", self.0)
+        write!(
+            f,
+            "histogram observation {} refused: observations must be finite",
+            self.0
+        )
     }
 }
 
@@ -130,10 +138,12 @@ impl Histogram {
             return Err(InvalidObservation(v));
         }
         let bounds = &self.layout.bounds;
-        // `le` semantics: the first bucket whose bound is >= v. A linear scan
-        // beats binary search on the short lists histograms usually have.
+        // `le` semantics: the first bucket whose bound is >= v, which is the
+        // number of bounds below v. Counting is branchless (and vectorizes),
+        // which beats both an early-exit scan and binary search on the
+        // short lists histograms usually have: no mispredicted branches.
         let i = if bounds.len() <= 16 {
-            bounds.iter().position(|b| v <= *b).unwrap_or(bounds.len())
+            bounds.iter().map(|b| usize::from(*b < v)).sum()
         } else {
             bounds.partition_point(|b| *b < v)
         };
@@ -142,9 +152,11 @@ impl Histogram {
             bucket.fetch_add(1, Ordering::Relaxed);
         }
         // The closure always returns Some, so the update cannot fail.
-        let _ = self.sum.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |bits| {
-            Some((f64::from_bits(bits) + v).to_bits())
-        });
+        let _ = self
+            .sum
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |bits| {
+                Some((f64::from_bits(bits) + v).to_bits())
+            });
         Ok(())
     }
 
@@ -195,8 +207,14 @@ impl Metric for Histogram {
     type Options = HistogramOptions;
 
     fn with_options(options: &HistogramOptions) -> Self {
-        let counts = (0..=options.layout.bounds.len()).map(|_| AtomicU64::new(0)).collect();
-        Histogram { layout: options.layout.clone(), counts, sum: AtomicU64::new(0) }
+        let counts = (0..=options.layout.bounds.len())
+            .map(|_| AtomicU64::new(0))
+            .collect();
+        Histogram {
+            layout: options.layout.clone(),
+            counts,
+            sum: AtomicU64::new(0),
+        }
     }
 
     fn encode(&self, labels: &str, out: &mut FamilyWriter<'_>) {

@@ -61,7 +61,9 @@ struct Labels {
 
 impl Info {
     /// An info metric with these labels.
-    pub fn new<'a>(labels: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Self, InfoError> {
+    pub fn new<'a>(
+        labels: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<Self, InfoError> {
         let info = Info::default();
         info.set(labels)?;
         Ok(info)
@@ -71,7 +73,10 @@ impl Info {
     ///
     /// The registry checks label names against its constant labels only
     /// when the info metric is registered; set the final names before that.
-    pub fn set<'a>(&self, labels: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<(), InfoError> {
+    pub fn set<'a>(
+        &self,
+        labels: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<(), InfoError> {
         let labels: Vec<(&str, &str)> = labels.into_iter().collect();
         let mut names: Vec<String> = Vec::with_capacity(labels.len());
         for (name, _) in &labels {
@@ -84,14 +89,19 @@ impl Info {
             }
             names.push((*name).to_owned());
         }
-        *self.labels.write() = Labels { names, rendered: render_label_pairs(labels) };
+        *self.labels.write() = Labels {
+            names,
+            rendered: render_label_pairs(labels),
+        };
         Ok(())
     }
 }
 
 impl fmt::Debug for Info {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("Info").field(&self.labels.read().rendered).finish()
+        f.debug_tuple("Info")
+            .field(&self.labels.read().rendered)
+            .finish()
     }
 }
 
@@ -101,7 +111,12 @@ impl EncodeMetric for Info {
     }
 
     fn label_names(&self) -> Vec<Cow<'static, str>> {
-        self.labels.read().names.iter().map(|n| Cow::Owned(n.clone())).collect()
+        self.labels
+            .read()
+            .names
+            .iter()
+            .map(|n| Cow::Owned(n.clone()))
+            .collect()
     }
 
     fn encode(&self, out: &mut FamilyWriter<'_>) {

@@ -76,9 +76,9 @@ pub(crate) fn dense_cardinality<L: LabelSet>() -> Option<usize> {
     if L::DOMAINS.is_empty() {
         return None;
     }
-    L::DOMAINS
-        .iter()
-        .try_fold(1usize, |acc, d| d.and_then(|values| acc.checked_mul(values.len())))
+    L::DOMAINS.iter().try_fold(1usize, |acc, d| {
+        d.and_then(|values| acc.checked_mul(values.len()))
+    })
 }
 
 /// One field of a label set: an enum (closed) or an open-ended value.

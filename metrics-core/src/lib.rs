@@ -75,3 +75,8 @@ pub use registry::{Collector, CollectorId, ExpositionStats, Families, Registry, 
 pub mod __private {
     pub use crate::name::{ends_with, str_eq, validate_label_name, validate_metric_name};
 }
+
+// The README's examples compile and run as doctests.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -60,20 +60,39 @@ impl ProcessCollector {
         ProcessCollector {
             families: [
                 (
-                    m("process_cpu_seconds", "Total user and system CPU time spent in seconds.", Some("seconds")),
+                    m(
+                        "process_cpu_seconds",
+                        "Total user and system CPU time spent in seconds.",
+                        Some("seconds"),
+                    ),
                     Reading::CpuSeconds,
                 ),
                 (
-                    m("process_resident_memory_bytes", "Resident memory size in bytes.", Some("bytes")),
+                    m(
+                        "process_resident_memory_bytes",
+                        "Resident memory size in bytes.",
+                        Some("bytes"),
+                    ),
                     Reading::ResidentBytes,
                 ),
                 (
-                    m("process_virtual_memory_bytes", "Virtual memory size in bytes.", Some("bytes")),
+                    m(
+                        "process_virtual_memory_bytes",
+                        "Virtual memory size in bytes.",
+                        Some("bytes"),
+                    ),
                     Reading::VirtualBytes,
                 ),
-                (m("process_open_fds", "Number of open file descriptors.", None), Reading::OpenFds),
                 (
-                    m("process_max_fds", "Maximum number of open file descriptors.", None),
+                    m("process_open_fds", "Number of open file descriptors.", None),
+                    Reading::OpenFds,
+                ),
+                (
+                    m(
+                        "process_max_fds",
+                        "Maximum number of open file descriptors.",
+                        None,
+                    ),
                     Reading::MaxFds,
                 ),
                 (
@@ -166,7 +185,12 @@ fn start_time() -> Option<f64> {
     let fields = stat_fields()?;
     let ticks_after_boot = stat_field(&fields, 22)?;
     let boot = fs::read_to_string("/proc/stat").ok()?;
-    let btime: f64 = boot.lines().find_map(|l| l.strip_prefix("btime "))?.trim().parse().ok()?;
+    let btime: f64 = boot
+        .lines()
+        .find_map(|l| l.strip_prefix("btime "))?
+        .trim()
+        .parse()
+        .ok()?;
     Some(btime + ticks_after_boot / USER_HZ)
 }
 
@@ -178,7 +202,9 @@ fn status_kib(key: &str) -> Option<u64> {
 
 fn max_fds() -> Option<u64> {
     let limits = fs::read_to_string("/proc/self/limits").ok()?;
-    let line = limits.lines().find_map(|l| l.strip_prefix("Max open files"))?;
+    let line = limits
+        .lines()
+        .find_map(|l| l.strip_prefix("Max open files"))?;
     let soft = line.split_whitespace().next()?;
     // "unlimited" has no number; expose nothing rather than a guess.
     soft.parse().ok()
@@ -199,7 +225,10 @@ mod tests {
             .unwrap()
             .as_secs_f64();
         let start = start_time().unwrap();
-        assert!(start <= now + 1.0 && start > now - 86_400.0 * 365.0, "{start} vs {now}");
+        assert!(
+            start <= now + 1.0 && start > now - 86_400.0 * 365.0,
+            "{start} vs {now}"
+        );
     }
 
     #[test]
@@ -215,7 +244,10 @@ mod tests {
             "process_max_fds ",
             "process_start_time_seconds ",
         ] {
-            assert!(text.lines().any(|l| l.starts_with(name)), "{name} missing in\n{text}");
+            assert!(
+                text.lines().any(|l| l.starts_with(name)),
+                "{name} missing in\n{text}"
+            );
         }
         let om = registry.encode_to_string(Format::OpenMetrics);
         assert!(om.contains("# UNIT process_cpu_seconds seconds\n"), "{om}");

@@ -8,9 +8,7 @@ use std::sync::{Arc, LazyLock};
 
 use parking_lot::RwLock;
 
-use crate::encode::{
-    render_label_pairs, write_header, FamilyWriter, Format, Metadata, MetricType,
-};
+use crate::encode::{render_label_pairs, write_header, FamilyWriter, Format, Metadata, MetricType};
 use crate::metric::EncodeMetric;
 use crate::name::{ends_with, validate_label_name, validate_metric_name, NameError};
 
@@ -254,14 +252,21 @@ impl Registry {
     /// An empty registry.
     pub fn new() -> Self {
         let mut names = HashMap::new();
-        let builtin = Owner { family: DROPPED_LABEL_SETS_FAMILY.into(), kind: MetricType::Counter };
+        let builtin = Owner {
+            family: DROPPED_LABEL_SETS_FAMILY.into(),
+            kind: MetricType::Counter,
+        };
         for name in family_names(DROPPED_LABEL_SETS_FAMILY, MetricType::Counter) {
             names.insert(name, builtin.clone());
         }
         Registry {
             const_labels: Box::from(""),
             const_label_names: Vec::new(),
-            state: RwLock::new(State { collectors: BTreeMap::new(), names, next_id: 0 }),
+            state: RwLock::new(State {
+                collectors: BTreeMap::new(),
+                names,
+                next_id: 0,
+            }),
         }
     }
 
@@ -273,8 +278,10 @@ impl Registry {
         K: Into<String>,
         V: Into<String>,
     {
-        let labels: Vec<(String, String)> =
-            labels.into_iter().map(|(k, v)| (k.into(), v.into())).collect();
+        let labels: Vec<(String, String)> = labels
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         let mut names: Vec<String> = Vec::with_capacity(labels.len());
         for (name, _) in &labels {
             if let Err(reason) = validate_label_name(name) {
@@ -308,7 +315,10 @@ impl Registry {
     /// Registers a collector (a derived metrics struct, `&'static` or in an
     /// `Arc`, a process collector, ...). Every family is checked first; on
     /// any error nothing is registered.
-    pub fn register<C: Collector + 'static>(&self, collector: C) -> Result<CollectorId, RegistryError> {
+    pub fn register<C: Collector + 'static>(
+        &self,
+        collector: C,
+    ) -> Result<CollectorId, RegistryError> {
         self.register_arc(Arc::new(collector))
     }
 
@@ -332,7 +342,10 @@ impl Registry {
         for (metadata, metric) in &families.items {
             let kind = metric.metric_type();
             self.validate(metadata, &**metric)?;
-            let owner = Owner { family: metadata.name().to_owned(), kind };
+            let owner = Owner {
+                family: metadata.name().to_owned(),
+                kind,
+            };
             for name in family_names(metadata.name(), kind) {
                 if let Some(existing) = state.names.get(&name).or_else(|| claimed.get(&name)) {
                     return Err(RegistryError::NameClash {
@@ -358,18 +371,27 @@ impl Registry {
         Ok(id)
     }
 
-    fn validate(&self, metadata: &Metadata, metric: &dyn EncodeMetric) -> Result<(), RegistryError> {
+    fn validate(
+        &self,
+        metadata: &Metadata,
+        metric: &dyn EncodeMetric,
+    ) -> Result<(), RegistryError> {
         let name = metadata.name();
         let kind = metric.metric_type();
-        validate_metric_name(name)
-            .map_err(|reason| RegistryError::InvalidMetricName { name: name.into(), reason })?;
+        validate_metric_name(name).map_err(|reason| RegistryError::InvalidMetricName {
+            name: name.into(),
+            reason,
+        })?;
         let suffix = match kind {
             MetricType::Counter => Some("_total"),
             MetricType::Info => Some("_info"),
             _ => None,
         };
         if let Some(suffix) = suffix.filter(|s| ends_with(name, s)) {
-            return Err(RegistryError::RedundantSuffix { name: name.into(), suffix });
+            return Err(RegistryError::RedundantSuffix {
+                name: name.into(),
+                suffix,
+            });
         }
         if let Some(unit) = metadata.unit() {
             let valid = !unit.is_empty()
@@ -378,7 +400,10 @@ impl Registry {
                 && ends_with(name, unit)
                 && name.as_bytes()[name.len() - unit.len() - 1] == b'_';
             if !valid {
-                return Err(RegistryError::InvalidUnit { name: name.into(), unit: unit.into() });
+                return Err(RegistryError::InvalidUnit {
+                    name: name.into(),
+                    unit: unit.into(),
+                });
             }
         }
         let labels = metric.label_names();
@@ -396,7 +421,9 @@ impl Registry {
                     label: label.into(),
                 });
             }
-            if labels[..i].iter().any(|l| l == label) || self.const_label_names.iter().any(|c| c == label) {
+            if labels[..i].iter().any(|l| l == label)
+                || self.const_label_names.iter().any(|c| c == label)
+            {
                 return Err(RegistryError::DuplicateLabelName {
                     family: name.into(),
                     label: label.into(),
@@ -404,7 +431,10 @@ impl Registry {
             }
         }
         if kind == MetricType::Histogram && self.const_label_names.iter().any(|c| c == "le") {
-            return Err(RegistryError::ReservedLabelName { family: name.into(), label: "le".into() });
+            return Err(RegistryError::ReservedLabelName {
+                family: name.into(),
+                label: "le".into(),
+            });
         }
         Ok(())
     }
@@ -431,8 +461,13 @@ impl Registry {
     pub fn encode<W: io::Write>(&self, format: Format, mut out: W) -> io::Result<ExpositionStats> {
         // Snapshot the collectors, so registration never waits for a slow
         // reader of the output.
-        let collectors: Vec<Arc<dyn Collector>> =
-            self.state.read().collectors.values().map(|(c, _)| Arc::clone(c)).collect();
+        let collectors: Vec<Arc<dyn Collector>> = self
+            .state
+            .read()
+            .collectors
+            .values()
+            .map(|(c, _)| Arc::clone(c))
+            .collect();
         let mut families = Families { items: Vec::new() };
         for c in &collectors {
             c.collect(&mut families);
@@ -459,7 +494,8 @@ impl Registry {
         let mut buf = Vec::with_capacity(64 * 1024);
         for (metadata, metric) in &families.items {
             write_header(&mut buf, format, metadata, metric.metric_type());
-            let mut writer = FamilyWriter::new(&mut buf, format, metadata.name(), &self.const_labels);
+            let mut writer =
+                FamilyWriter::new(&mut buf, format, metadata.name(), &self.const_labels);
             metric.encode(&mut writer);
             stats.series += writer.series();
             stats.families += 1;
@@ -484,14 +520,20 @@ impl Registry {
         // Writing into a Vec cannot fail.
         let _ = self.encode(format, &mut out);
         // Every piece written is UTF-8 (names are ASCII, values are &str).
-        String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+        String::from_utf8(out)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
     }
 }
 
 /// Every name a family of this kind is known by or writes.
 fn family_names(name: &str, kind: MetricType) -> Vec<String> {
     std::iter::once(name.to_owned())
-        .chain(kind.sample_suffixes().iter().filter(|s| !s.is_empty()).map(|s| format!("{name}{s}")))
+        .chain(
+            kind.sample_suffixes()
+                .iter()
+                .filter(|s| !s.is_empty())
+                .map(|s| format!("{name}{s}")),
+        )
         .collect()
 }
 
@@ -530,27 +572,54 @@ mod tests {
     }
 
     fn err(r: &Registry, name: &str, metric: Arc<impl EncodeMetric + 'static>) -> RegistryError {
-        r.register_metric(Metadata::new(name.to_owned(), "h"), metric).unwrap_err()
+        r.register_metric(Metadata::new(name.to_owned(), "h"), metric)
+            .unwrap_err()
     }
 
     #[test]
     fn clashes_after_suffixes_name_both_families() {
         let r = Registry::new();
-        r.register_metric(Metadata::new("requests", "h"), counter()).unwrap();
-        r.register_metric(Metadata::new("latency", "h"), Arc::new(Histogram::default())).unwrap();
+        r.register_metric(Metadata::new("requests", "h"), counter())
+            .unwrap();
+        r.register_metric(
+            Metadata::new("latency", "h"),
+            Arc::new(Histogram::default()),
+        )
+        .unwrap();
         let cases: Vec<(&str, RegistryError)> = vec![
-            ("requests", err(&r, "requests", Arc::new(Gauge::<i64>::new()))),
-            ("requests_total", err(&r, "requests_total", Arc::new(Gauge::<i64>::new()))),
-            ("latency_count", err(&r, "latency_count", Arc::new(Gauge::<i64>::new()))),
-            ("latency_bucket", err(&r, "latency_bucket", Arc::new(Gauge::<i64>::new()))),
+            (
+                "requests",
+                err(&r, "requests", Arc::new(Gauge::<i64>::new())),
+            ),
+            (
+                "requests_total",
+                err(&r, "requests_total", Arc::new(Gauge::<i64>::new())),
+            ),
+            (
+                "latency_count",
+                err(&r, "latency_count", Arc::new(Gauge::<i64>::new())),
+            ),
+            (
+                "latency_bucket",
+                err(&r, "latency_bucket", Arc::new(Gauge::<i64>::new())),
+            ),
             ("latency_sum", err(&r, "latency", counter())),
-            ("requests_created", err(&r, "requests_created", Arc::new(Gauge::<f64>::new()))),
+            (
+                "requests_created",
+                err(&r, "requests_created", Arc::new(Gauge::<f64>::new())),
+            ),
         ];
         for (name, e) in cases {
-            let RegistryError::NameClash { existing_family, .. } = &e else {
+            let RegistryError::NameClash {
+                existing_family, ..
+            } = &e
+            else {
                 panic!("{name}: {e:?}");
             };
-            assert!(["requests", "latency"].contains(&existing_family.as_str()), "{e}");
+            assert!(
+                ["requests", "latency"].contains(&existing_family.as_str()),
+                "{e}"
+            );
             let msg = e.to_string();
             assert!(msg.contains(&format!("`{existing_family}`")), "{msg}");
         }
@@ -573,32 +642,70 @@ mod tests {
             }
         }
         let r = Registry::new();
-        let two = Two(Metadata::new("a", "h"), Metadata::new("a_total", "h"), Counter::new(), Gauge::new());
+        let two = Two(
+            Metadata::new("a", "h"),
+            Metadata::new("a_total", "h"),
+            Counter::new(),
+            Gauge::new(),
+        );
         assert!(r.register(two).is_err());
         // Nothing from the failed collector was kept.
-        r.register_metric(Metadata::new("a", "h"), counter()).unwrap();
-        assert_eq!(r.encode_to_string(Format::Text).matches("# TYPE").count(), 1);
+        r.register_metric(Metadata::new("a", "h"), counter())
+            .unwrap();
+        assert_eq!(
+            r.encode_to_string(Format::Text).matches("# TYPE").count(),
+            1
+        );
     }
 
     #[test]
     fn names_are_validated() {
         let r = Registry::new();
-        assert!(matches!(err(&r, "bad-name", counter()), RegistryError::InvalidMetricName { .. }));
-        assert!(matches!(err(&r, "", counter()), RegistryError::InvalidMetricName { .. }));
+        assert!(matches!(
+            err(&r, "bad-name", counter()),
+            RegistryError::InvalidMetricName { .. }
+        ));
+        assert!(matches!(
+            err(&r, "", counter()),
+            RegistryError::InvalidMetricName { .. }
+        ));
         let e = err(&r, "done_total", counter());
-        assert_eq!(e, RegistryError::RedundantSuffix { name: "done_total".into(), suffix: "_total" });
+        assert_eq!(
+            e,
+            RegistryError::RedundantSuffix {
+                name: "done_total".into(),
+                suffix: "_total"
+            }
+        );
         assert!(e.to_string().contains("register it as `done`"));
         let info = Arc::new(Info::new([("v", "1")]).unwrap());
-        assert!(matches!(err(&r, "build_info", info), RegistryError::RedundantSuffix { .. }));
+        assert!(matches!(
+            err(&r, "build_info", info),
+            RegistryError::RedundantSuffix { .. }
+        ));
 
-        for (name, unit) in [("latency", "seconds"), ("xseconds", "seconds"), ("a_b", "b c"), ("seconds", "seconds")] {
+        for (name, unit) in [
+            ("latency", "seconds"),
+            ("xseconds", "seconds"),
+            ("a_b", "b c"),
+            ("seconds", "seconds"),
+        ] {
             let e = r
-                .register_metric(Metadata::new(name, "h").with_unit(unit), Arc::new(Gauge::<f64>::new()))
+                .register_metric(
+                    Metadata::new(name, "h").with_unit(unit),
+                    Arc::new(Gauge::<f64>::new()),
+                )
                 .unwrap_err();
-            assert!(matches!(e, RegistryError::InvalidUnit { .. }), "{name} {unit}: {e}");
+            assert!(
+                matches!(e, RegistryError::InvalidUnit { .. }),
+                "{name} {unit}: {e}"
+            );
         }
-        r.register_metric(Metadata::new("wait_seconds", "h").with_unit("seconds"), Arc::new(Gauge::<f64>::new()))
-            .unwrap();
+        r.register_metric(
+            Metadata::new("wait_seconds", "h").with_unit("seconds"),
+            Arc::new(Gauge::<f64>::new()),
+        )
+        .unwrap();
     }
 
     #[test]
@@ -619,11 +726,22 @@ mod tests {
         let e = err(&r, "h", Arc::new(Family::<Le, Histogram>::new()));
         assert!(matches!(e, RegistryError::ReservedLabelName { .. }), "{e}");
         // `le` is fine on a counter.
-        r.register_metric(Metadata::new("c", "h"), Arc::new(Family::<Le, Counter>::new())).unwrap();
-        let e = err(&r, "d", Arc::new(Family::<(Method, Method), Counter>::new()));
+        r.register_metric(
+            Metadata::new("c", "h"),
+            Arc::new(Family::<Le, Counter>::new()),
+        )
+        .unwrap();
+        let e = err(
+            &r,
+            "d",
+            Arc::new(Family::<(Method, Method), Counter>::new()),
+        );
         assert!(matches!(e, RegistryError::DuplicateLabelName { .. }), "{e}");
         let info = Arc::new(Info::new([("quantile", "1")]).unwrap());
-        assert!(matches!(err(&r, "i", info), RegistryError::ReservedLabelName { .. }));
+        assert!(matches!(
+            err(&r, "i", info),
+            RegistryError::ReservedLabelName { .. }
+        ));
     }
 
     #[test]
@@ -634,24 +752,37 @@ mod tests {
         let e = err(&r, "m", Arc::new(Info::new([("service", "x")]).unwrap()));
         assert!(matches!(e, RegistryError::DuplicateLabelName { .. }), "{e}");
         let family = Arc::new(Family::<Method, Counter>::new());
-        r.register_metric(Metadata::new("m", "h"), family.clone()).unwrap();
-        r.register_metric(Metadata::new("n", "h"), counter()).unwrap();
+        r.register_metric(Metadata::new("m", "h"), family.clone())
+            .unwrap();
+        r.register_metric(Metadata::new("n", "h"), counter())
+            .unwrap();
         family[Method::Get].inc();
         let text = r.encode_to_string(Format::Text);
-        assert!(text.contains("m_total{service=\"api \\\"v2\\\"\",method=\"get\"} 1\n"), "{text}");
-        assert!(text.contains("n_total{service=\"api \\\"v2\\\"\"} 0\n"), "{text}");
+        assert!(
+            text.contains("m_total{service=\"api \\\"v2\\\"\",method=\"get\"} 1\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("n_total{service=\"api \\\"v2\\\"\"} 0\n"),
+            "{text}"
+        );
         assert!(format!("{r:?}").contains("collectors: 2"));
     }
 
     #[test]
     fn unregister_frees_the_name() {
         let r = Registry::new();
-        let id = r.register_metric(Metadata::new("a", "h"), counter()).unwrap();
-        assert!(r.register_metric(Metadata::new("a", "h"), counter()).is_err());
+        let id = r
+            .register_metric(Metadata::new("a", "h"), counter())
+            .unwrap();
+        assert!(r
+            .register_metric(Metadata::new("a", "h"), counter())
+            .is_err());
         assert!(r.unregister(id));
         assert!(!r.unregister(id));
         assert_eq!(r.encode_to_string(Format::Text), "");
-        r.register_metric(Metadata::new("a", "h"), counter()).unwrap();
+        r.register_metric(Metadata::new("a", "h"), counter())
+            .unwrap();
     }
 
     #[test]
@@ -678,7 +809,11 @@ mod tests {
             }
         }
         let r = Registry::new();
-        let many = Many((0..2000).map(|i| (Metadata::new(format!("g{i:04}"), "help"), Gauge::new())).collect());
+        let many = Many(
+            (0..2000)
+                .map(|i| (Metadata::new(format!("g{i:04}"), "help"), Gauge::new()))
+                .collect(),
+        );
         r.register(many).unwrap();
         struct Chunks(Vec<usize>);
         impl io::Write for Chunks {

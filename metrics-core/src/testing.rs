@@ -158,18 +158,24 @@ pub fn sample_value(registry: &Registry, name: &str, labels: &[(&str, &str)]) ->
 
 /// [`sample_value`] on an exposition already encoded (either format).
 pub fn sample_value_in(text: &str, name: &str, labels: &[(&str, &str)]) -> Option<f64> {
-    let mut want: Vec<(String, String)> =
-        labels.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+    let mut want: Vec<(String, String)> = labels
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
     want.sort();
-    text.lines().filter(|l| !l.starts_with('#')).find_map(|line| {
-        let (sample, mut got, value) = parse_sample(line)?;
-        got.sort();
-        (sample == name && got == want).then_some(value)
-    })
+    text.lines()
+        .filter(|l| !l.starts_with('#'))
+        .find_map(|line| {
+            let (sample, mut got, value) = parse_sample(line)?;
+            got.sort();
+            (sample == name && got == want).then_some(value)
+        })
 }
 
 /// Parses `name{a="x",b="y"} value` into its parts, unescaping values.
-fn parse_sample(line: &str) -> Option<(&str, Vec<(String, String)>, f64)> {
+type Sample<'a> = (&'a str, Vec<(String, String)>, f64);
+
+fn parse_sample(line: &str) -> Option<Sample<'_>> {
     let name_end = line.find(['{', ' '])?;
     let name = &line[..name_end];
     let mut labels = Vec::new();
@@ -222,7 +228,10 @@ mod tests {
     fn parses_escaped_samples() {
         let (name, labels, value) = parse_sample(r#"x_total{a="q\"\\\n",b="é,}"} 3"#).unwrap();
         assert_eq!(name, "x_total");
-        assert_eq!(labels, vec![("a".into(), "q\"\\\n".into()), ("b".into(), "é,}".into())]);
+        assert_eq!(
+            labels,
+            vec![("a".into(), "q\"\\\n".into()), ("b".into(), "é,}".into())]
+        );
         assert_eq!(value, 3.0);
         assert_eq!(parse_sample("y +Inf").unwrap().2, f64::INFINITY);
         assert!(parse_sample("garbage").is_none());
@@ -234,6 +243,9 @@ mod tests {
         let a = "# HELP a x\n# TYPE a gauge\na 1\n# HELP b y\n# TYPE b gauge\nb 2\n";
         let b = "# HELP b y\n# TYPE b gauge\nb 2\n# HELP a x\n# TYPE a gauge\na 1\n";
         assert_eq!(family_blocks(a), family_blocks(b));
-        assert_ne!(family_blocks(a), family_blocks("# HELP a x\n# TYPE a gauge\na 2\n"));
+        assert_ne!(
+            family_blocks(a),
+            family_blocks("# HELP a x\n# TYPE a gauge\na 2\n")
+        );
     }
 }

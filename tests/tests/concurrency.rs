@@ -23,7 +23,10 @@ fn dense_series_sum_exactly() {
             });
         }
     });
-    assert_eq!(family[(Method::Post, Outcome::Failure)].get(), THREADS as u64 * PER_THREAD);
+    assert_eq!(
+        family[(Method::Post, Outcome::Failure)].get(),
+        THREADS as u64 * PER_THREAD
+    );
     assert_eq!(family[(Method::Get, Outcome::Failure)].get(), 0);
 }
 
@@ -31,7 +34,10 @@ fn dense_series_sum_exactly() {
 fn sparse_series_sum_exactly() {
     let family = Family::<TenantLabels, Counter>::new().with_max_series(64);
     let tenants: Vec<TenantLabels> = (0..16)
-        .map(|i| TenantLabels { tenant: format!("tenant-{i}"), method: Method::Get })
+        .map(|i| TenantLabels {
+            tenant: format!("tenant-{i}"),
+            method: Method::Get,
+        })
         .collect();
     thread::scope(|s| {
         for t in 0..THREADS {
@@ -40,7 +46,9 @@ fn sparse_series_sum_exactly() {
                 // Half the increments look the series up every time (racing
                 // to create them), half go through a kept handle.
                 for i in 0..PER_THREAD / 2 {
-                    family.get_or_create(&tenants[(i as usize + t) % tenants.len()]).inc();
+                    family
+                        .get_or_create(&tenants[(i as usize + t) % tenants.len()])
+                        .inc();
                 }
                 let handle = family.get_or_create(&tenants[t]);
                 for _ in 0..PER_THREAD / 2 {
@@ -49,7 +57,10 @@ fn sparse_series_sum_exactly() {
             });
         }
     });
-    let total: u64 = tenants.iter().map(|t| testing::value(&family, t).unwrap()).sum();
+    let total: u64 = tenants
+        .iter()
+        .map(|t| testing::value(&family, t).unwrap())
+        .sum();
     assert_eq!(total, THREADS as u64 * PER_THREAD);
     assert_eq!(family.len(), tenants.len());
 }
@@ -62,7 +73,10 @@ fn sparse_cap_holds_under_concurrent_creation() {
             let family = &family;
             s.spawn(move || {
                 for i in 0..1_000 {
-                    let labels = TenantLabels { tenant: format!("{t}-{i}"), method: Method::Post };
+                    let labels = TenantLabels {
+                        tenant: format!("{t}-{i}"),
+                        method: Method::Post,
+                    };
                     family.get_or_create(&labels).inc();
                 }
             });
@@ -71,10 +85,20 @@ fn sparse_cap_holds_under_concurrent_creation() {
     assert_eq!(family.len(), 100);
     let registry = Registry::new();
     let family = Arc::new(family);
-    registry.register_metric(Metadata::new("t", "h"), family.clone()).unwrap();
-    let overflow = testing::sample_value(&registry, "t_total", &[("tenant", "__overflow__"), ("method", "__overflow__")]);
+    registry
+        .register_metric(Metadata::new("t", "h"), family.clone())
+        .unwrap();
+    let overflow = testing::sample_value(
+        &registry,
+        "t_total",
+        &[("tenant", "__overflow__"), ("method", "__overflow__")],
+    );
     assert_eq!(overflow, Some((THREADS * 1_000 - 100) as f64));
-    let dropped = testing::sample_value(&registry, "metrics_label_sets_dropped_total", &[("family", "t")]);
+    let dropped = testing::sample_value(
+        &registry,
+        "metrics_label_sets_dropped_total",
+        &[("family", "t")],
+    );
     assert_eq!(dropped, Some((THREADS * 1_000 - 100) as f64));
 }
 
@@ -82,7 +106,9 @@ fn sparse_cap_holds_under_concurrent_creation() {
 fn histogram_count_equals_inf_bucket_during_scrapes() {
     let registry = Registry::new();
     let histogram = Arc::new(Histogram::new(Buckets::exponential(0.001, 2.0, 12)));
-    registry.register_metric(Metadata::new("h", "h"), histogram.clone()).unwrap();
+    registry
+        .register_metric(Metadata::new("h", "h"), histogram.clone())
+        .unwrap();
     let done = AtomicBool::new(false);
     let scrapes = thread::scope(|s| {
         for t in 0..THREADS - 1 {
@@ -105,7 +131,10 @@ fn histogram_count_equals_inf_bucket_during_scrapes() {
                     .filter(|l| l.starts_with("h_bucket"))
                     .filter_map(|l| l.rsplit(' ').next()?.parse().ok())
                     .collect();
-                assert!(buckets.windows(2).all(|w| w[0] <= w[1]), "cumulative: {buckets:?}");
+                assert!(
+                    buckets.windows(2).all(|w| w[0] <= w[1]),
+                    "cumulative: {buckets:?}"
+                );
                 scrapes += 1;
             }
             scrapes

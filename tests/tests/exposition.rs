@@ -12,34 +12,48 @@ fn golden_registry() -> Registry {
     let r = Registry::new();
     let requests = Arc::new(Family::<Method, Counter>::new());
     requests[Method::Post].inc_by(2);
-    r.register_metric(Metadata::new("requests", "Requests by method."), requests).unwrap();
+    r.register_metric(Metadata::new("requests", "Requests by method."), requests)
+        .unwrap();
 
     let tenants = Arc::new(Family::<TenantLabels, Counter<f64>>::new());
     tenants
-        .get_or_create(&TenantLabels { tenant: "ä\"\\\nz".into(), method: Method::Get })
+        .get_or_create(&TenantLabels {
+            tenant: "ä\"\\\nz".into(),
+            method: Method::Get,
+        })
         .inc_by(0.5);
-    r.register_metric(Metadata::new("tenant_cost", "Cost \"per\" tenant\\\nsecond line."), tenants)
-        .unwrap();
+    r.register_metric(
+        Metadata::new("tenant_cost", "Cost \"per\" tenant\\\nsecond line."),
+        tenants,
+    )
+    .unwrap();
 
     let level = Arc::new(Gauge::<f64>::new());
     level.set(f64::NAN);
-    r.register_metric(Metadata::new("level", "A NaN gauge."), level).unwrap();
+    r.register_metric(Metadata::new("level", "A NaN gauge."), level)
+        .unwrap();
     let low = Arc::new(Gauge::<f64>::new());
     low.set(f64::NEG_INFINITY);
-    r.register_metric(Metadata::new("low", "A -Inf gauge."), low).unwrap();
+    r.register_metric(Metadata::new("low", "A -Inf gauge."), low)
+        .unwrap();
     let depth = Arc::new(Gauge::<i64>::new());
     depth.set(-7);
-    r.register_metric(Metadata::new("queue_depth", "Queue depth."), depth).unwrap();
+    r.register_metric(Metadata::new("queue_depth", "Queue depth."), depth)
+        .unwrap();
 
     let latency = Arc::new(Histogram::new(Buckets::new(&[0.5, 1.0])));
     latency.observe(0.25);
     latency.observe(0.75);
     latency.observe(4.0);
-    r.register_metric(Metadata::new("latency_seconds", "Latency.").with_unit("seconds"), latency)
-        .unwrap();
+    r.register_metric(
+        Metadata::new("latency_seconds", "Latency.").with_unit("seconds"),
+        latency,
+    )
+    .unwrap();
 
     let build = Arc::new(Info::new([("version", "1.0.0")]).unwrap());
-    r.register_metric(Metadata::new("build", "Build."), build).unwrap();
+    r.register_metric(Metadata::new("build", "Build."), build)
+        .unwrap();
     r
 }
 
@@ -108,7 +122,10 @@ fn text_format_golden() {
 
 #[test]
 fn openmetrics_golden() {
-    assert_eq!(golden_registry().encode_to_string(Format::OpenMetrics), OPENMETRICS);
+    assert_eq!(
+        golden_registry().encode_to_string(Format::OpenMetrics),
+        OPENMETRICS
+    );
 }
 
 #[test]
@@ -121,8 +138,11 @@ fn empty_registry() {
 #[test]
 fn families_without_series_keep_their_metadata() {
     let r = Registry::new();
-    r.register_metric(Metadata::new("idle", "No series yet."), Arc::new(Family::<TenantLabels, Counter>::new()))
-        .unwrap();
+    r.register_metric(
+        Metadata::new("idle", "No series yet."),
+        Arc::new(Family::<TenantLabels, Counter>::new()),
+    )
+    .unwrap();
     assert_eq!(
         r.encode_to_string(Format::OpenMetrics),
         "# HELP idle No series yet.\n# TYPE idle counter\n# EOF\n"
@@ -133,7 +153,8 @@ fn families_without_series_keep_their_metadata() {
 fn constant_labels_and_families_in_name_order() {
     let r = Registry::with_const_labels([("region", "eu-1")]).unwrap();
     for name in ["zeta", "alpha", "mid"] {
-        r.register_metric(Metadata::new(name, "h"), Arc::new(Gauge::<i64>::new())).unwrap();
+        r.register_metric(Metadata::new(name, "h"), Arc::new(Gauge::<i64>::new()))
+            .unwrap();
     }
     testing::assert_exposition_eq(
         &r,
@@ -142,34 +163,56 @@ fn constant_labels_and_families_in_name_order() {
          # HELP zeta h\n# TYPE zeta gauge\nzeta{region=\"eu-1\"} 0\n",
     );
     let text = r.encode_to_string(Format::Text);
-    let order: Vec<&str> = text.lines().filter_map(|l| l.strip_prefix("# TYPE ")).collect();
+    let order: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("# TYPE "))
+        .collect();
     assert_eq!(order, ["alpha gauge", "mid gauge", "zeta gauge"]);
 }
 
 #[test]
 fn testing_helpers_read_typed_values() {
     let family = Family::<TenantLabels, Histogram>::with_options(Buckets::new(&[1.0]));
-    let labels = TenantLabels { tenant: "t".into(), method: Method::Get };
+    let labels = TenantLabels {
+        tenant: "t".into(),
+        method: Method::Get,
+    };
     assert_eq!(testing::value(&family, &labels), None);
     family.get_or_create(&labels).observe(0.5);
     let snapshot = testing::value(&family, &labels).unwrap();
     assert_eq!((snapshot.count, snapshot.cumulative), (1, vec![1, 1]));
 
     let r = golden_registry();
-    assert_eq!(testing::sample_value(&r, "requests_total", &[("method", "post")]), Some(2.0));
-    assert_eq!(testing::sample_value(&r, "latency_seconds_bucket", &[("le", "+Inf")]), Some(3.0));
     assert_eq!(
-        testing::sample_value(&r, "tenant_cost_total", &[("method", "get"), ("tenant", "ä\"\\\nz")]),
+        testing::sample_value(&r, "requests_total", &[("method", "post")]),
+        Some(2.0)
+    );
+    assert_eq!(
+        testing::sample_value(&r, "latency_seconds_bucket", &[("le", "+Inf")]),
+        Some(3.0)
+    );
+    assert_eq!(
+        testing::sample_value(
+            &r,
+            "tenant_cost_total",
+            &[("method", "get"), ("tenant", "ä\"\\\nz")]
+        ),
         Some(0.5)
     );
     assert!(testing::sample_value(&r, "level", &[]).unwrap().is_nan());
-    assert_eq!(testing::sample_value(&r, "requests_total", &[("method", "put")]), None);
+    assert_eq!(
+        testing::sample_value(&r, "requests_total", &[("method", "put")]),
+        None
+    );
 }
 
 #[test]
 #[should_panic(expected = "exposition differs")]
 fn assert_exposition_eq_fails_on_a_difference() {
-    testing::assert_exposition_eq(&golden_registry(), &TEXT.replace("queue_depth -7", "queue_depth 7"));
+    testing::assert_exposition_eq(
+        &golden_registry(),
+        &TEXT.replace("queue_depth -7", "queue_depth 7"),
+    );
 }
 
 #[test]
@@ -177,9 +220,15 @@ fn openmetrics_histogram_with_negative_buckets_has_no_sum() {
     let r = Registry::new();
     let h = Arc::new(Histogram::new(Buckets::new(&[-1.0, 1.0])));
     h.observe(-2.0);
-    r.register_metric(Metadata::new("delta", "Signed."), h).unwrap();
+    r.register_metric(Metadata::new("delta", "Signed."), h)
+        .unwrap();
     let om = r.encode_to_string(Format::OpenMetrics);
-    assert!(om.contains("delta_bucket{le=\"-1.0\"} 1\n") && om.contains("delta_count 1\n"), "{om}");
+    assert!(
+        om.contains("delta_bucket{le=\"-1.0\"} 1\n") && om.contains("delta_count 1\n"),
+        "{om}"
+    );
     assert!(!om.contains("delta_sum"), "{om}");
-    assert!(r.encode_to_string(Format::Text).contains("delta_sum -2.0\n"));
+    assert!(r
+        .encode_to_string(Format::Text)
+        .contains("delta_sum -2.0\n"));
 }

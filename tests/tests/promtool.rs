@@ -21,7 +21,12 @@ fn promtool_check(body: &str) -> (bool, String) {
         .stderr(Stdio::piped())
         .spawn()
         .expect("promtool starts");
-    child.stdin.take().expect("stdin").write_all(body.as_bytes()).expect("write body");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(body.as_bytes())
+        .expect("write body");
     let out = child.wait_with_output().expect("promtool runs");
     let report = format!(
         "{}{}",
@@ -35,23 +40,42 @@ fn promtool_check(body: &str) -> (bool, String) {
 fn manual_example_passes_promtool() {
     let demo = examples::manual::build();
     let body = demo.registry.encode_to_string(Format::Text);
-    assert!(body.contains(r#"tenant="quote\" backslash\\ newline\n ünïcødé ✓""#), "{body}");
+    assert!(
+        body.contains(r#"tenant="quote\" backslash\\ newline\n ünïcødé ✓""#),
+        "{body}"
+    );
     let (ok, report) = promtool_check(&body);
-    assert!(ok, "promtool check metrics failed:\n{report}\n--- body\n{body}");
+    assert!(
+        ok,
+        "promtool check metrics failed:\n{report}\n--- body\n{body}"
+    );
 }
 
 #[test]
 fn non_finite_values_pass_promtool() {
     let registry = Registry::new();
-    for (name, v) in [("nan_value", f64::NAN), ("pos_inf", f64::INFINITY), ("neg_inf", f64::NEG_INFINITY)] {
+    for (name, v) in [
+        ("nan_value", f64::NAN),
+        ("pos_inf", f64::INFINITY),
+        ("neg_inf", f64::NEG_INFINITY),
+    ] {
         let g = Arc::new(Gauge::<f64>::new());
         g.set(v);
-        registry.register_metric(Metadata::new(name, "Non-finite."), g).unwrap();
+        registry
+            .register_metric(Metadata::new(name, "Non-finite."), g)
+            .unwrap();
     }
     let body = registry.encode_to_string(Format::Text);
-    assert!(body.contains("nan_value NaN\n") && body.contains("pos_inf +Inf\n") && body.contains("neg_inf -Inf\n"));
+    assert!(
+        body.contains("nan_value NaN\n")
+            && body.contains("pos_inf +Inf\n")
+            && body.contains("neg_inf -Inf\n")
+    );
     let (ok, report) = promtool_check(&body);
-    assert!(ok, "promtool check metrics failed:\n{report}\n--- body\n{body}");
+    assert!(
+        ok,
+        "promtool check metrics failed:\n{report}\n--- body\n{body}"
+    );
 }
 
 #[test]
