@@ -43,6 +43,8 @@
 //! increments and non-finite observations leave the metric unchanged,
 //! invalid names are registration errors, label values are escaped.
 
+#![forbid(unsafe_code)]
+
 pub mod buckets;
 pub mod counter;
 pub mod encode;
