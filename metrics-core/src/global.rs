@@ -1,10 +1,12 @@
-//! `Global<T>`: a lazily built static metrics struct.
+//! `Global<T>`, a lazily built static metrics struct, and the global
+//! registry that `#[register]` statics join at link time.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::ops::Deref;
 use std::sync::LazyLock;
 
-use crate::registry::{Collector, Families};
+use crate::registry::{Collector, Families, Registry, RegistryError};
 
 /// A static holding a metrics struct, built on first use.
 ///
@@ -60,4 +62,83 @@ impl<T: Collector + Send + Sync> Collector for Global<T> {
     fn collect<'a>(&'a self, families: &mut Families<'a>) {
         (**self).collect(families)
     }
+}
+
+/// A `#[register]` static, as collected at link time.
+#[doc(hidden)]
+pub struct Registration {
+    /// `module::path::STATIC`.
+    pub name: &'static str,
+    /// Returns the static.
+    pub collector: fn() -> &'static dyn Collector,
+}
+
+/// Every `#[register]` static of the program, gathered by the linker
+/// (linkme's distributed slice: no life-before-main constructors, unlike
+/// `inventory`, so nothing runs until the global registry is first used).
+#[doc(hidden)]
+#[linkme::distributed_slice]
+pub static GLOBAL_COLLECTORS: [Registration];
+
+/// A `#[register]` static that could not be registered globally.
+#[derive(Debug, Clone)]
+pub struct GlobalRegistrationError {
+    /// The static (`module::path::NAME`).
+    pub registration: &'static str,
+    /// For a name clash: the static holding the family it clashes with.
+    pub conflicting: Option<&'static str>,
+    /// What went wrong.
+    pub error: RegistryError,
+}
+
+impl fmt::Display for GlobalRegistrationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{}` was not registered in the global registry: {}", self.registration, self.error)?;
+        if let Some(other) = self.conflicting {
+            write!(f, " (registered by `{other}`)")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for GlobalRegistrationError {}
+
+pub(crate) struct GlobalState {
+    pub(crate) registry: Registry,
+    pub(crate) errors: Vec<GlobalRegistrationError>,
+}
+
+pub(crate) fn global() -> &'static GlobalState {
+    static GLOBAL: LazyLock<GlobalState> = LazyLock::new(|| {
+        let registry = Registry::new();
+        let mut errors = Vec::new();
+        // Link order is arbitrary: register by name, so which of two
+        // clashing statics wins does not change from build to build.
+        let mut registrations: Vec<&Registration> = GLOBAL_COLLECTORS.iter().collect();
+        registrations.sort_by_key(|r| r.name);
+        let mut owners: HashMap<String, &'static str> = HashMap::new();
+        for registration in registrations {
+            let collector = (registration.collector)();
+            match registry.register(collector) {
+                Ok(_) => {
+                    for family in Registry::family_names_of(collector) {
+                        owners.insert(family, registration.name);
+                    }
+                }
+                Err(error) => {
+                    let conflicting = match &error {
+                        RegistryError::NameClash { existing_family, .. } => {
+                            owners.get(existing_family).copied()
+                        }
+                        _ => None,
+                    };
+                    let error = GlobalRegistrationError { registration: registration.name, conflicting, error };
+                    log::error!("{error}");
+                    errors.push(error);
+                }
+            }
+        }
+        GlobalState { registry, errors }
+    });
+    &GLOBAL
 }

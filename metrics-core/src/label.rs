@@ -83,6 +83,12 @@ pub(crate) fn dense_cardinality<L: LabelSet>() -> Option<usize> {
 
 /// One field of a label set: an enum (closed) or an open-ended value.
 /// `#[derive(LabelSet)]` combines its fields through this trait.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a label",
+    label = "not a label type",
+    note = "a label is a `#[derive(LabelValue)]` enum, a string (`String`, `&'static str`, \
+            `Cow<'static, str>`, `Box<str>`, `Arc<str>`), an integer or `bool`"
+)]
 pub trait LabelField {
     /// The closed set of values, for enums.
     const DOMAIN: Option<&'static [&'static str]>;

@@ -45,10 +45,15 @@
 
 #![forbid(unsafe_code)]
 
+// Lets the macros' `::metrics_core::...` paths resolve inside this crate's
+// own tests and doctests.
+extern crate self as metrics_core;
+
 pub mod buckets;
 pub mod counter;
 pub mod encode;
 pub mod family;
+pub mod field;
 pub mod gauge;
 mod global;
 pub mod histogram;
@@ -64,18 +69,27 @@ pub use buckets::{Buckets, BucketsError};
 pub use counter::{Counter, InvalidIncrement};
 pub use encode::{Format, Metadata, MetricType};
 pub use family::{Family, Handle};
+pub use field::Metrics;
 pub use gauge::Gauge;
-pub use global::Global;
+pub use global::{Global, GlobalRegistrationError};
 pub use histogram::{Histogram, HistogramOptions, HistogramSnapshot, InvalidObservation};
 pub use info::{Info, InfoError};
 pub use label::{DenseLabelSet, LabelField, LabelSet, LabelValue};
 pub use metric::{EncodeMetric, Metric};
 pub use registry::{Collector, CollectorId, ExpositionStats, Families, Registry, RegistryError};
 
+#[cfg(feature = "derive")]
+pub use metrics_macros::{register, LabelSet, LabelValue, Metrics};
+
 /// Items the macros' generated code names; not a stable API.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::field::{
+        check_labels, check_name, check_options, domain_len, FieldOptions, MetricField,
+    };
+    pub use crate::global::{Registration, GLOBAL_COLLECTORS};
     pub use crate::name::{ends_with, str_eq, validate_label_name, validate_metric_name};
+    pub use linkme;
 }
 
 // The README's examples compile and run as doctests.

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::io;
-use std::sync::{Arc, LazyLock};
+use std::sync::Arc;
 
 use parking_lot::RwLock;
 
@@ -306,10 +306,29 @@ impl Registry {
         Ok(registry)
     }
 
-    /// The process-wide registry (`#[register]` statics land here).
+    /// The process-wide registry. Statics marked `#[register]` are in it
+    /// from its first use: they are collected at link time and registered
+    /// when this is first called, with no code running before `main`.
+    /// Registrations that failed (clashing names) are logged then and
+    /// listed by [`Registry::global_errors`].
     pub fn global() -> &'static Registry {
-        static GLOBAL: LazyLock<Registry> = LazyLock::new(Registry::new);
-        &GLOBAL
+        &crate::global::global().registry
+    }
+
+    /// The `#[register]` statics that could not be registered in the global
+    /// registry, each naming the static and the error (for a clash, the
+    /// static that holds the other family too). Empty when all is well;
+    /// [`testing::assert_global_registry_ok`](crate::testing::assert_global_registry_ok)
+    /// turns it into a test.
+    pub fn global_errors() -> &'static [crate::global::GlobalRegistrationError] {
+        &crate::global::global().errors
+    }
+
+    /// The names of the families a collector exposes.
+    pub(crate) fn family_names_of(collector: &dyn Collector) -> Vec<String> {
+        let mut families = Families { items: Vec::new() };
+        collector.collect(&mut families);
+        families.items.iter().map(|(m, _)| m.name().to_owned()).collect()
     }
 
     /// Registers a collector (a derived metrics struct, `&'static` or in an

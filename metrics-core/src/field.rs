@@ -1,0 +1,222 @@
+//! How `#[derive(Metrics)]` creates and checks its fields.
+//!
+//! Everything here is what the macros' generated code calls; users rarely
+//! name it. The checks are `const fn`s, evaluated in `const` items spanned
+//! at the offending field, so a mistake that depends on a field's *type*
+//! (a counter named `..._total`, `le` in a histogram family's labels,
+//! buckets on a counter) fails the build at the line that wrote it.
+
+use crate::buckets::Buckets;
+use crate::counter::Counter;
+use crate::encode::MetricType;
+use crate::family::Family;
+use crate::gauge::Gauge;
+use crate::histogram::Histogram;
+use crate::info::Info;
+use crate::label::LabelSet;
+use crate::metric::{EncodeMetric, Metric};
+use crate::name::{ends_with, str_eq, validate_label_name};
+use crate::registry::Collector;
+
+/// A struct of metric fields, as `#[derive(Metrics)]` makes it: every
+/// family created (dense ones with every combination at zero) by
+/// `Default`, exposed through [`Collector`].
+pub trait Metrics: Collector + Default + 'static {}
+
+/// Per-field options from `#[metrics(...)]` attributes.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FieldOptions {
+    /// `buckets = ...`, for histograms.
+    pub buckets: Option<Buckets>,
+    /// `max_series = ...`, for sparse families.
+    pub max_series: Option<usize>,
+}
+
+/// A type that can be a field of a `#[derive(Metrics)]` struct.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a metric type",
+    label = "not a metric",
+    note = "a `#[derive(Metrics)]` field is a `Counter`, `Gauge`, `Histogram`, `Info`, a \
+            `Family<Labels, _>` of those, or a nested metrics struct marked `#[metrics(flatten)]`"
+)]
+pub trait MetricField: EncodeMetric + Sized + 'static {
+    /// The family type.
+    const KIND: MetricType;
+    /// The label names of every series (empty for unlabelled metrics).
+    const LABELS: &'static [&'static str];
+    /// `true` for families with an open-ended label (which take `max_series`).
+    const SPARSE: bool;
+
+    /// Creates the field with every series at zero.
+    fn create(options: &FieldOptions) -> Self;
+
+    /// The options each series of a family of `Self` is created with.
+    fn series_options(options: &FieldOptions) -> <Self as Metric>::Options
+    where
+        Self: Metric,
+    {
+        let _ = options;
+        Self::Options::default()
+    }
+}
+
+macro_rules! simple_field {
+    ($($t:ty),*) => {$(
+        impl MetricField for $t {
+            const KIND: MetricType = <$t as Metric>::TYPE;
+            const LABELS: &'static [&'static str] = &[];
+            const SPARSE: bool = false;
+            fn create(_: &FieldOptions) -> Self {
+                Self::new()
+            }
+        }
+    )*};
+}
+simple_field!(Counter<u64>, Counter<f64>, Gauge<i64>, Gauge<f64>);
+
+impl MetricField for Histogram {
+    const KIND: MetricType = MetricType::Histogram;
+    const LABELS: &'static [&'static str] = &[];
+    const SPARSE: bool = false;
+
+    fn create(options: &FieldOptions) -> Self {
+        Histogram::new(options.buckets.unwrap_or_default())
+    }
+
+    fn series_options(options: &FieldOptions) -> crate::histogram::HistogramOptions {
+        options.buckets.unwrap_or_default().into()
+    }
+}
+
+impl MetricField for Info {
+    const KIND: MetricType = MetricType::Info;
+    const LABELS: &'static [&'static str] = &[];
+    const SPARSE: bool = false;
+
+    fn create(_: &FieldOptions) -> Self {
+        Info::default()
+    }
+}
+
+impl<L: LabelSet, M: Metric + MetricField> MetricField for Family<L, M> {
+    const KIND: MetricType = M::KIND;
+    const LABELS: &'static [&'static str] = L::NAMES;
+    const SPARSE: bool = !all_closed(L::DOMAINS);
+
+    fn create(options: &FieldOptions) -> Self {
+        let family = Family::with_options(M::series_options(options));
+        match options.max_series {
+            Some(n) => family.with_max_series(n),
+            None => family,
+        }
+    }
+}
+
+const fn all_closed(domains: &[Option<&[&str]>]) -> bool {
+    let mut i = 0;
+    while i < domains.len() {
+        if domains[i].is_none() {
+            return false;
+        }
+        i += 1;
+    }
+    !domains.is_empty()
+}
+
+/// Checks a field's full metric name against its type: counters and info
+/// metrics must not carry the suffix the exposition adds. `Err` holds the
+/// message the build fails with.
+pub const fn check_name(kind: MetricType, name: &str) -> Result<(), &'static str> {
+    if matches!(kind, MetricType::Counter) && ends_with(name, "_total") {
+        return Err("a counter's name must not end with `_total`: the exposition adds it");
+    }
+    if matches!(kind, MetricType::Info) && ends_with(name, "_info") {
+        return Err("an info metric's name must not end with `_info`: the exposition adds it");
+    }
+    Ok(())
+}
+
+/// Checks that a field's options suit its type.
+pub const fn check_options(
+    kind: MetricType,
+    sparse: bool,
+    has_buckets: bool,
+    has_max_series: bool,
+) -> Result<(), &'static str> {
+    if has_buckets && !matches!(kind, MetricType::Histogram) {
+        return Err("`buckets` applies only to histograms and histogram families");
+    }
+    if has_max_series && !sparse {
+        return Err(
+            "`max_series` applies only to families with an open-ended label; a family keyed \
+             by enums holds every combination",
+        );
+    }
+    Ok(())
+}
+
+/// The number of values of a closed label (0 for an open-ended one).
+pub const fn domain_len(domain: Option<&[&str]>) -> usize {
+    match domain {
+        Some(values) => values.len(),
+        None => 0,
+    }
+}
+
+/// Checks the label names of a family of the given kind.
+pub const fn check_labels(kind: MetricType, labels: &[&str]) -> Result<(), &'static str> {
+    let mut i = 0;
+    while i < labels.len() {
+        if let Err(e) = validate_label_name(labels[i]) {
+            return Err(match e {
+                crate::name::NameError::ReservedPrefix => {
+                    "label names starting with `__` are reserved for Prometheus"
+                }
+                _ => "invalid label name: use ASCII letters, digits and `_`, not starting with a digit",
+            });
+        }
+        if matches!(kind, MetricType::Histogram) && str_eq(labels[i], "le") {
+            return Err("label name `le` is reserved on histograms: it holds the bucket bound");
+        }
+        if str_eq(labels[i], "quantile") {
+            return Err("label name `quantile` is reserved: it holds a summary's quantile");
+        }
+        let mut j = 0;
+        while j < i {
+            if str_eq(labels[i], labels[j]) {
+                return Err("the same label name appears twice in this label set");
+            }
+            j += 1;
+        }
+        i += 1;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checks() {
+        use MetricType::*;
+        assert!(check_name(Counter, "a_total").is_err());
+        assert!(check_name(Gauge, "a_total").is_ok());
+        assert!(check_name(Info, "a_info").is_err());
+        assert!(check_options(Counter, false, true, false).is_err());
+        assert!(check_options(Histogram, false, true, false).is_ok());
+        assert!(check_options(Counter, false, false, true).is_err());
+        assert!(check_options(Counter, true, false, true).is_ok());
+        assert_eq!(domain_len(Some(&["a", "b"])), 2);
+        assert_eq!(domain_len(None), 0);
+        assert!(check_labels(Histogram, &["le"]).is_err());
+        assert!(check_labels(Counter, &["le"]).is_ok());
+        assert!(check_labels(Counter, &["quantile"]).is_err());
+        assert!(check_labels(Counter, &["__a"]).is_err());
+        assert!(check_labels(Counter, &["a-b"]).is_err());
+        assert!(check_labels(Counter, &["a", "b", "a"]).is_err());
+        assert!(!all_closed(&[]));
+        assert!(all_closed(&[Some(&["x"])]));
+        assert!(!all_closed(&[Some(&["x"]), None]));
+    }
+}

@@ -1,0 +1,147 @@
+//! Parsing of `#[label(...)]` and `#[metrics(...)]` attribute lists: known
+//! keys dispatched to a handler, unknown keys reported with a "did you
+//! mean", duplicates refused, every error kept.
+
+use syn::meta::ParseNestedMeta;
+use syn::{Attribute, Expr, LitStr, Path};
+
+use crate::errors::Errors;
+
+/// Calls `handle(key, meta, errors)` for each `key` or `key = value` in the
+/// attributes named `name`. `handle` parses the value (a parse error stops
+/// that attribute) and records semantic errors in `errors`.
+pub(crate) fn parse<F>(attrs: &[Attribute], name: &str, known: &[&str], errors: &mut Errors, mut handle: F)
+where
+    F: FnMut(&str, &ParseNestedMeta<'_>, &mut Errors) -> syn::Result<()>,
+{
+    let mut seen: Vec<String> = Vec::new();
+    for attr in attrs.iter().filter(|a| a.path().is_ident(name)) {
+        let result = attr.parse_nested_meta(|meta| {
+            let key = path_string(&meta.path);
+            if !known.contains(&key.as_str()) {
+                skip_value(&meta)?;
+                let hint = match closest(&key, known) {
+                    Some(k) => format!("; did you mean `{k}`?"),
+                    None => format!("; expected one of: {}", list(known)),
+                };
+                errors.at(&meta.path, format!("unknown `{name}` attribute `{key}`{hint}"));
+                return Ok(());
+            }
+            if seen.contains(&key) {
+                skip_value(&meta)?;
+                errors.at(&meta.path, format!("duplicate `{key}` in `#[{name}(...)]`"));
+                return Ok(());
+            }
+            seen.push(key.clone());
+            handle(&key, &meta, errors)
+        });
+        if let Err(e) = result {
+            errors.push(e);
+        }
+    }
+}
+
+fn list(known: &[&str]) -> String {
+    known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+}
+
+fn path_string(path: &Path) -> String {
+    path.segments.iter().map(|s| s.ident.to_string()).collect::<Vec<_>>().join("::")
+}
+
+/// Consumes `= value` or `(...)` after an unknown key, so parsing goes on.
+fn skip_value(meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
+    if meta.input.peek(syn::Token![=]) {
+        let _: Expr = meta.value()?.parse()?;
+    } else if meta.input.peek(syn::token::Paren) {
+        meta.parse_nested_meta(|inner| skip_value(&inner))?;
+    }
+    Ok(())
+}
+
+/// `key = "string"`.
+pub(crate) fn string(meta: &ParseNestedMeta<'_>) -> syn::Result<LitStr> {
+    meta.value()?.parse()
+}
+
+/// `key = <expression>`.
+pub(crate) fn expr(meta: &ParseNestedMeta<'_>) -> syn::Result<Expr> {
+    meta.value()?.parse()
+}
+
+/// `key = some::path` or `key = "some::path"`.
+pub(crate) fn path(meta: &ParseNestedMeta<'_>) -> syn::Result<Path> {
+    let value = meta.value()?;
+    if value.peek(LitStr) {
+        let s: LitStr = value.parse()?;
+        s.parse()
+    } else {
+        value.parse()
+    }
+}
+
+/// A bare flag: `key` with no value.
+pub(crate) fn flag(meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
+    if meta.input.peek(syn::Token![=]) || meta.input.peek(syn::token::Paren) {
+        return Err(meta.error("this option takes no value"));
+    }
+    Ok(())
+}
+
+/// The known key closest to `key` by edit distance, if close enough to be
+/// a likely typo.
+pub(crate) fn closest<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
+    known
+        .iter()
+        .map(|k| (distance(key, k), *k))
+        .filter(|(d, k)| *d <= 2.max(k.len() / 3))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
+}
+
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+/// The text of `///` comments, lines trimmed and joined with spaces.
+pub(crate) fn doc_comment(attrs: &[Attribute]) -> Option<String> {
+    let lines: Vec<String> = attrs
+        .iter()
+        .filter(|a| a.path().is_ident("doc"))
+        .filter_map(|a| match &a.meta {
+            syn::Meta::NameValue(nv) => match &nv.value {
+                Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Some(s.value()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .flat_map(|s| s.lines().map(|l| l.trim().to_owned()).collect::<Vec<_>>())
+        .filter(|l| !l.is_empty())
+        .collect();
+    (!lines.is_empty()).then(|| lines.join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions() {
+        let known = ["name", "unit", "buckets", "max_series", "help", "flatten"];
+        assert_eq!(closest("nmae", &known), Some("name"));
+        assert_eq!(closest("bucket", &known), Some("buckets"));
+        assert_eq!(closest("max_serie", &known), Some("max_series"));
+        assert_eq!(closest("zzzzzz", &known), None);
+    }
+}

@@ -1,0 +1,35 @@
+//! An accumulator of spanned errors, so every mistake of an item is
+//! reported in one compile (after serde_derive's `Ctxt`).
+
+use proc_macro2::TokenStream;
+use quote::ToTokens;
+use std::fmt::Display;
+
+#[derive(Default)]
+pub(crate) struct Errors(Vec<syn::Error>);
+
+impl Errors {
+    /// Records an error spanning `tokens`.
+    pub(crate) fn at<T: ToTokens, M: Display>(&mut self, tokens: T, message: M) {
+        self.0.push(syn::Error::new_spanned(tokens, message));
+    }
+
+    /// Records an error at a span.
+    pub(crate) fn at_span<M: Display>(&mut self, span: proc_macro2::Span, message: M) {
+        self.0.push(syn::Error::new(span, message));
+    }
+
+    /// Records a parse error.
+    pub(crate) fn push(&mut self, error: syn::Error) {
+        self.0.push(error);
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The errors as `compile_error!` invocations.
+    pub(crate) fn into_compile_errors(self) -> TokenStream {
+        self.0.into_iter().map(|e| e.to_compile_error()).collect()
+    }
+}

@@ -1,0 +1,29 @@
+//! What makes a label struct invalid: generics, no fields, bad or
+//! repeated label names.
+
+use super::parse::LabelStruct;
+use crate::errors::Errors;
+use crate::names::label_name_error;
+
+pub(crate) fn check(s: &LabelStruct<'_>, errors: &mut Errors) {
+    if !s.input.generics.params.is_empty() {
+        errors.at(&s.input.generics, "`LabelSet` structs cannot be generic");
+    }
+    if s.fields.is_empty() {
+        errors.at(&s.input.ident, "a `LabelSet` needs at least one field");
+    }
+    for (i, f) in s.fields.iter().enumerate() {
+        if let Some(message) = label_name_error(&f.name.0) {
+            errors.at_span(f.name.1, format!("invalid label name `{}`: {message}", f.name.0));
+        }
+        if let Some(first) = s.fields[..i].iter().find(|g| g.name.0 == f.name.0) {
+            errors.at_span(
+                f.name.1,
+                format!(
+                    "label name `{}` is used twice (fields `{}` and `{}`); rename one with #[label(name = \"...\")]",
+                    f.name.0, first.ident, f.ident
+                ),
+            );
+        }
+    }
+}

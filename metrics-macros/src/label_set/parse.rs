@@ -1,0 +1,72 @@
+//! The struct and its `#[label(...)]` attributes.
+
+use proc_macro2::Span;
+use syn::{Data, DeriveInput, Fields, Ident, LitStr, Path, Type};
+
+use crate::attr;
+use crate::errors::Errors;
+
+pub(crate) struct LabelStruct<'a> {
+    pub(crate) input: &'a DeriveInput,
+    pub(crate) krate: Path,
+    pub(crate) fields: Vec<Field<'a>>,
+}
+
+pub(crate) struct Field<'a> {
+    pub(crate) ident: &'a Ident,
+    pub(crate) ty: &'a Type,
+    /// The label name and the token it comes from.
+    pub(crate) name: (String, Span),
+}
+
+pub(crate) fn parse<'a>(input: &'a DeriveInput, errors: &mut Errors) -> Option<LabelStruct<'a>> {
+    let fields = match &input.data {
+        Data::Struct(s) => match &s.fields {
+            Fields::Named(named) => named,
+            other => {
+                errors.at(
+                    other,
+                    "`LabelSet` needs named fields: each field name is a label name",
+                );
+                if matches!(other, Fields::Unit) {
+                    errors.at(&input.ident, "`LabelSet` needs named fields: each field name is a label name");
+                }
+                return None;
+            }
+        },
+        Data::Enum(e) => {
+            errors.at_span(
+                e.enum_token.span,
+                "`LabelSet` is derived for structs; for an enum of label values use `#[derive(LabelValue)]`",
+            );
+            return None;
+        }
+        Data::Union(u) => {
+            errors.at_span(u.union_token.span, "`LabelSet` is derived for structs with named fields");
+            return None;
+        }
+    };
+    let mut krate: Path = syn::parse_quote!(::metrics_core);
+    attr::parse(&input.attrs, "label", &["crate"], errors, |_, meta, _| {
+        krate = attr::path(meta)?;
+        Ok(())
+    });
+    let fields = fields
+        .named
+        .iter()
+        .filter_map(|f| {
+            let ident = f.ident.as_ref()?;
+            let mut name: Option<LitStr> = None;
+            attr::parse(&f.attrs, "label", &["name"], errors, |_, meta, _| {
+                name = Some(attr::string(meta)?);
+                Ok(())
+            });
+            let name = match name {
+                Some(lit) => (lit.value(), lit.span()),
+                None => (ident.to_string().trim_start_matches("r#").to_owned(), ident.span()),
+            };
+            Some(Field { ident, ty: &f.ty, name })
+        })
+        .collect();
+    Some(LabelStruct { input, krate, fields })
+}

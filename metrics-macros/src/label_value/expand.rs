@@ -1,0 +1,49 @@
+//! The `LabelValue` impl.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::parse::LabelEnum;
+
+pub(crate) fn expand(e: &LabelEnum<'_>) -> TokenStream {
+    let krate = &e.krate;
+    let ident = &e.input.ident;
+    let name = &e.name.0;
+    let variants: Vec<_> = e.variants.iter().map(|v| v.ident).collect();
+    let values: Vec<&String> = e.variants.iter().map(|v| &v.value.0).collect();
+    let indices = 0..variants.len();
+    quote! {
+        #[automatically_derived]
+        impl #krate::LabelValue for #ident {
+            const NAME: &'static str = #name;
+            const VALUES: &'static [Self] = &[#(#ident::#variants),*];
+            const STRINGS: &'static [&'static str] = &[#(#values),*];
+            #[inline]
+            fn index(self) -> ::core::primitive::usize {
+                match self {
+                    #(#ident::#variants => #indices,)*
+                }
+            }
+        }
+    }
+}
+
+/// Emitted beside the errors, so uses of the enum as a label do not add
+/// "trait not implemented" errors to the real one.
+pub(crate) fn fallback(e: &LabelEnum<'_>) -> TokenStream {
+    let krate = &e.krate;
+    let ident = &e.input.ident;
+    if !e.input.generics.params.is_empty() {
+        return TokenStream::new();
+    }
+    quote! {
+        impl #krate::LabelValue for #ident {
+            const NAME: &'static str = "";
+            const VALUES: &'static [Self] = &[];
+            const STRINGS: &'static [&'static str] = &[];
+            fn index(self) -> ::core::primitive::usize {
+                0
+            }
+        }
+    }
+}

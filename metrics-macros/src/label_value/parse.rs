@@ -1,0 +1,88 @@
+//! The enum and its `#[label(...)]` attributes.
+
+use proc_macro2::Span;
+use syn::{Data, DeriveInput, Fields, Ident, LitStr, Path};
+
+use crate::attr;
+use crate::case::{Case, CASES};
+use crate::errors::Errors;
+
+pub(crate) struct LabelEnum<'a> {
+    pub(crate) input: &'a DeriveInput,
+    pub(crate) krate: Path,
+    /// `#[label(name = "...")]`, or derived from the enum's name.
+    pub(crate) name: (String, Span),
+    pub(crate) variants: Vec<Variant<'a>>,
+}
+
+pub(crate) struct Variant<'a> {
+    pub(crate) ident: &'a Ident,
+    pub(crate) fields: &'a Fields,
+    /// The exposed value and the token it comes from.
+    pub(crate) value: (String, Span),
+}
+
+pub(crate) fn parse<'a>(input: &'a DeriveInput, errors: &mut Errors) -> Option<LabelEnum<'a>> {
+    let data = match &input.data {
+        Data::Enum(data) => data,
+        Data::Struct(s) => {
+            errors.at_span(
+                s.struct_token.span,
+                "`LabelValue` can only be derived for fieldless enums; for a struct of labels use \
+                 `#[derive(LabelSet)]`",
+            );
+            return None;
+        }
+        Data::Union(u) => {
+            errors.at_span(u.union_token.span, "`LabelValue` can only be derived for fieldless enums");
+            return None;
+        }
+    };
+    let mut krate: Path = syn::parse_quote!(::metrics_core);
+    let mut name: Option<LitStr> = None;
+    let mut rename_all = Case::Snake;
+    attr::parse(&input.attrs, "label", &["name", "rename_all", "crate"], errors, |key, meta, errors| {
+        match key {
+            "name" => name = Some(attr::string(meta)?),
+            "crate" => krate = attr::path(meta)?,
+            _ => {
+                let s = attr::string(meta)?;
+                match Case::from_name(&s.value()) {
+                    Some(case) => rename_all = case,
+                    None => {
+                        let names: Vec<&str> = CASES.iter().map(|(n, _)| *n).collect();
+                        let hint = attr::closest(&s.value(), &names)
+                            .map_or_else(|| format!("; expected one of: {}", names.join(", ")), |c| format!("; did you mean `{c}`?"));
+                        errors.at(&s, format!("unknown casing `{}`{hint}", s.value()));
+                    }
+                }
+            }
+        }
+        Ok(())
+    });
+    let name = match name {
+        Some(lit) => (lit.value(), lit.span()),
+        None => {
+            let ident = input.ident.to_string();
+            let base = ident.strip_suffix("Label").filter(|b| !b.is_empty()).unwrap_or(&ident);
+            (Case::Snake.apply(base), input.ident.span())
+        }
+    };
+    let variants = data
+        .variants
+        .iter()
+        .map(|v| {
+            let mut rename: Option<LitStr> = None;
+            attr::parse(&v.attrs, "label", &["rename"], errors, |_, meta, _| {
+                rename = Some(attr::string(meta)?);
+                Ok(())
+            });
+            let value = match rename {
+                Some(lit) => (lit.value(), lit.span()),
+                None => (rename_all.apply(&v.ident.to_string()), v.ident.span()),
+            };
+            Variant { ident: &v.ident, fields: &v.fields, value }
+        })
+        .collect();
+    Some(LabelEnum { input, krate, name, variants })
+}

@@ -1,0 +1,107 @@
+//! What the macro can tell is wrong from the syntax alone: names, units,
+//! options that do not go together, two fields exposing one name. Checks
+//! that need the field's type (a counter named `..._total`, reserved label
+//! names, bucket lists) are `const` assertions emitted by `expand`.
+
+use proc_macro2::Span;
+
+use super::parse::{Field, MetricsStruct};
+use crate::errors::Errors;
+use crate::names::metric_name_error;
+
+/// The full metric name of each field (`None` for flattened fields), in
+/// field order.
+pub(crate) type Names = Vec<Option<String>>;
+
+pub(crate) fn check(s: &MetricsStruct<'_>, errors: &mut Errors) -> Names {
+    if !s.input.generics.params.is_empty() {
+        errors.at(&s.input.generics, "`Metrics` structs cannot be generic");
+    }
+    if let Some(prefix) = &s.prefix {
+        if let Some(message) = metric_name_error(&prefix.value()) {
+            errors.at(prefix, format!("invalid metric name prefix `{}`: {message}", prefix.value()));
+        }
+    }
+    let names: Names = s.fields.iter().map(|f| field_name(s, f, errors)).collect();
+
+    // Every name each field is known by or writes, to find clashes.
+    let mut claimed: Vec<(String, &Field<'_>)> = Vec::new();
+    for (f, name) in s.fields.iter().zip(&names) {
+        let Some(name) = name else { continue };
+        let suffixes = f.kind.map_or(&[][..], |k| k.suffixes());
+        let all = std::iter::once(name.clone()).chain(suffixes.iter().map(|s| format!("{name}{s}")));
+        let mut reported = false;
+        for candidate in all {
+            if let Some((_, other)) = claimed.iter().find(|(n, _)| *n == candidate) {
+                if !reported {
+                    errors.at_span(
+                        blame(f),
+                        format!(
+                            "fields `{}` and `{}` both expose the metric name `{candidate}`",
+                            other.ident, f.ident
+                        ),
+                    );
+                    reported = true;
+                }
+            } else {
+                claimed.push((candidate, f));
+            }
+        }
+    }
+    names
+}
+
+/// The token a name problem is reported at: the `name = "..."` literal if
+/// any, else the field's identifier.
+fn blame(f: &Field<'_>) -> Span {
+    f.name.as_ref().map_or_else(|| f.ident.span(), |n| n.span())
+}
+
+fn field_name(s: &MetricsStruct<'_>, f: &Field<'_>, errors: &mut Errors) -> Option<String> {
+    if let Some(flatten) = f.flatten {
+        let mixed = f.name.is_some()
+            || f.unit.is_some()
+            || f.buckets.is_some()
+            || f.max_series.is_some()
+            || f.help.is_some();
+        if mixed {
+            errors.at_span(
+                flatten,
+                "`flatten` exposes the nested struct's own metrics: it takes no `name`, `unit`, \
+                 `buckets`, `max_series` or `help`",
+            );
+        }
+        return None;
+    }
+    let base = match &f.name {
+        Some(lit) => lit.value(),
+        None => f.ident.to_string().trim_start_matches("r#").to_owned(),
+    };
+    if let Some(message) = metric_name_error(&base) {
+        errors.at_span(blame(f), format!("invalid metric name `{base}`: {message}"));
+        return None;
+    }
+    let mut full = match &s.prefix {
+        Some(prefix) => format!("{}_{base}", prefix.value()),
+        None => base.clone(),
+    };
+    if let Some(unit) = &f.unit {
+        let u = unit.value();
+        let valid = !u.is_empty() && u.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+        if !valid {
+            errors.at(unit, format!("invalid unit `{u}`: use ASCII letters, digits and `_` (e.g. \"seconds\")"));
+        } else if base == u || base.ends_with(&format!("_{u}")) {
+            errors.at(
+                unit,
+                format!(
+                    "the name `{base}` already ends with the unit `{u}`, which is appended: \
+                     name the field `{}` or drop `unit`",
+                    base.strip_suffix(&format!("_{u}")).unwrap_or(&base)
+                ),
+            );
+        } else {
+            full = format!("{full}_{u}");
+        }
+    }
+    Some(full)
+}

@@ -1,0 +1,140 @@
+//! The `Default`, `Collector` and `Metrics` impls, and the `const`
+//! assertions that check each field against its type.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+
+use super::check::Names;
+use super::parse::MetricsStruct;
+
+pub(crate) fn expand(s: &MetricsStruct<'_>, names: &Names) -> TokenStream {
+    let krate = &s.krate;
+    let private = quote!(#krate::__private);
+    let ident = &s.input.ident;
+    let mut inits = Vec::new();
+    let mut collects = Vec::new();
+    let mut items = Vec::new();
+
+    for (i, (f, name)) in s.fields.iter().zip(names).enumerate() {
+        let (field, ty) = (f.ident, f.ty);
+        let Some(name) = name else {
+            // #[metrics(flatten)]: a nested metrics struct.
+            inits.push(quote_spanned!(ty.span()=> #field: <#ty as ::core::default::Default>::default()));
+            collects.push(quote_spanned!(ty.span()=> <#ty as #krate::Collector>::collect(&self.#field, families);));
+            items.push(quote_spanned! {ty.span()=>
+                const _: fn() = || {
+                    fn nested_metrics<T: #krate::Metrics>() {}
+                    nested_metrics::<#ty>();
+                };
+            });
+            continue;
+        };
+        let as_field = quote_spanned!(ty.span()=> <#ty as #private::MetricField>);
+
+        let buckets = match &f.buckets {
+            Some((_, expr)) => {
+                let konst = format_ident!("__METRICS_BUCKETS_{}", i);
+                // Evaluated at compile time: a bad list fails the build here.
+                items.push(quote_spanned!(expr.span()=> const #konst: #krate::Buckets = #expr;));
+                quote!(::core::option::Option::Some(#konst))
+            }
+            None => quote!(::core::option::Option::None),
+        };
+        let max_series = match &f.max_series {
+            Some((_, expr)) => quote_spanned!(expr.span()=> ::core::option::Option::Some(#expr)),
+            None => quote!(::core::option::Option::None),
+        };
+        inits.push(quote! {
+            #field: #as_field::create(&#private::FieldOptions {
+                buckets: #buckets,
+                max_series: #max_series,
+            })
+        });
+
+        let help = f.help.as_ref().map(|h| h.value()).or_else(|| f.doc.clone()).unwrap_or_default();
+        let unit = match &f.unit {
+            Some(u) => quote!(::core::option::Option::Some(#u)),
+            None => quote!(::core::option::Option::None),
+        };
+        let metadata = format_ident!("__METRICS_METADATA_{}", i);
+        collects.push(quote! {
+            static #metadata: #krate::Metadata = #krate::Metadata::from_static(#name, #help, #unit);
+            families.push(&#metadata, &self.#field);
+        });
+
+        // Checks that need the field's type, each spanned where the
+        // mistake is written.
+        let name_span = f.name.as_ref().map_or_else(|| f.ident.span(), |n| n.span());
+        items.push(quote_spanned! {name_span=>
+            const _: () = if let ::core::result::Result::Err(message) =
+                #private::check_name(#as_field::KIND, #name)
+            {
+                ::core::panic!("{}", message)
+            };
+        });
+        let has_buckets = f.buckets.is_some();
+        let has_max_series = f.max_series.is_some();
+        let option_span = f.buckets.as_ref().or(f.max_series.as_ref()).map_or_else(|| f.ident.span(), |(s, _)| *s);
+        items.push(quote_spanned! {option_span=>
+            const _: () = if let ::core::result::Result::Err(message) =
+                #private::check_options(#as_field::KIND, #as_field::SPARSE, #has_buckets, #has_max_series)
+            {
+                ::core::panic!("{}", message)
+            };
+        });
+        items.push(quote_spanned! {ty.span()=>
+            const _: () = if let ::core::result::Result::Err(message) =
+                #private::check_labels(#as_field::KIND, #as_field::LABELS)
+            {
+                ::core::panic!("{}", message)
+            };
+        });
+    }
+
+    quote! {
+        const _: () = {
+            #(#items)*
+
+            #[automatically_derived]
+            impl ::core::default::Default for #ident {
+                /// Creates every metric at zero, every combination of a
+                /// dense family included.
+                fn default() -> Self {
+                    Self { #(#inits,)* }
+                }
+            }
+
+            #[automatically_derived]
+            impl #krate::Collector for #ident {
+                fn collect<'__a>(&'__a self, families: &mut #krate::Families<'__a>) {
+                    #(#collects)*
+                }
+            }
+
+            #[automatically_derived]
+            impl #krate::Metrics for #ident {}
+        };
+    }
+}
+
+/// Emitted beside the errors so uses of the struct (`Global<T>`,
+/// `registry.register`) do not add unrelated errors.
+pub(crate) fn fallback(s: &MetricsStruct<'_>) -> TokenStream {
+    let krate = &s.krate;
+    let ident = &s.input.ident;
+    if !s.input.generics.params.is_empty() {
+        return TokenStream::new();
+    }
+    quote! {
+        impl ::core::default::Default for #ident {
+            fn default() -> Self {
+                ::core::unreachable!()
+            }
+        }
+        impl #krate::Collector for #ident {
+            fn collect<'__a>(&'__a self, _: &mut #krate::Families<'__a>) {}
+        }
+        impl #krate::Metrics for #ident {}
+    }
+}

@@ -1,0 +1,140 @@
+//! The struct, its `#[metrics(...)]` attributes and doc comments.
+
+use proc_macro2::Span;
+use syn::{Data, DeriveInput, Expr, Fields, GenericArgument, Ident, LitStr, Path, PathArguments, Type};
+
+use crate::attr;
+use crate::errors::Errors;
+
+pub(crate) struct MetricsStruct<'a> {
+    pub(crate) input: &'a DeriveInput,
+    pub(crate) krate: Path,
+    pub(crate) prefix: Option<LitStr>,
+    pub(crate) fields: Vec<Field<'a>>,
+}
+
+pub(crate) struct Field<'a> {
+    pub(crate) ident: &'a Ident,
+    pub(crate) ty: &'a Type,
+    /// The metric type as far as the syntax tells (`None` for aliases).
+    pub(crate) kind: Option<Kind>,
+    pub(crate) name: Option<LitStr>,
+    pub(crate) unit: Option<LitStr>,
+    pub(crate) buckets: Option<(Span, Expr)>,
+    pub(crate) max_series: Option<(Span, Expr)>,
+    pub(crate) help: Option<LitStr>,
+    pub(crate) doc: Option<String>,
+    pub(crate) flatten: Option<Span>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Counter,
+    Gauge,
+    Histogram,
+    Info,
+}
+
+impl Kind {
+    /// Suffixes of the sample names a family of this kind writes.
+    pub(crate) fn suffixes(self) -> &'static [&'static str] {
+        match self {
+            Kind::Counter => &["_total", "_created"],
+            Kind::Gauge => &[],
+            Kind::Histogram => &["_bucket", "_count", "_sum", "_created"],
+            Kind::Info => &["_info"],
+        }
+    }
+}
+
+pub(crate) const FIELD_KEYS: &[&str] = &["name", "unit", "buckets", "max_series", "help", "flatten"];
+
+pub(crate) fn parse<'a>(input: &'a DeriveInput, errors: &mut Errors) -> Option<MetricsStruct<'a>> {
+    let fields = match &input.data {
+        Data::Struct(s) => match &s.fields {
+            Fields::Named(named) => named,
+            _ => {
+                errors.at(&input.ident, "`Metrics` needs a struct with named fields: each field is a metric");
+                return None;
+            }
+        },
+        Data::Enum(e) => {
+            errors.at_span(e.enum_token.span, "`Metrics` is derived for structs whose fields are metrics");
+            return None;
+        }
+        Data::Union(u) => {
+            errors.at_span(u.union_token.span, "`Metrics` is derived for structs whose fields are metrics");
+            return None;
+        }
+    };
+    let mut krate: Path = syn::parse_quote!(::metrics_core);
+    let mut prefix = None;
+    attr::parse(&input.attrs, "metrics", &["prefix", "crate"], errors, |key, meta, _| {
+        match key {
+            "prefix" => prefix = Some(attr::string(meta)?),
+            _ => krate = attr::path(meta)?,
+        }
+        Ok(())
+    });
+    let fields = fields
+        .named
+        .iter()
+        .filter_map(|f| {
+            let mut field = Field {
+                ident: f.ident.as_ref()?,
+                ty: &f.ty,
+                kind: kind_of(&f.ty),
+                name: None,
+                unit: None,
+                buckets: None,
+                max_series: None,
+                help: None,
+                doc: attr::doc_comment(&f.attrs),
+                flatten: None,
+            };
+            attr::parse(&f.attrs, "metrics", FIELD_KEYS, errors, |key, meta, _| {
+                let span = meta.path.get_ident().map_or_else(Span::call_site, Ident::span);
+                match key {
+                    "name" => field.name = Some(attr::string(meta)?),
+                    "unit" => field.unit = Some(attr::string(meta)?),
+                    "help" => field.help = Some(attr::string(meta)?),
+                    "buckets" => field.buckets = Some((span, attr::expr(meta)?)),
+                    "max_series" => field.max_series = Some((span, attr::expr(meta)?)),
+                    _ => {
+                        attr::flag(meta)?;
+                        field.flatten = Some(span);
+                    }
+                }
+                Ok(())
+            });
+            Some(field)
+        })
+        .collect();
+    Some(MetricsStruct { input, krate, prefix, fields })
+}
+
+/// The metric type named by a field's type, when it is spelled with the
+/// runtime's names (`Counter`, `Family<L, Histogram>`, ...).
+fn kind_of(ty: &Type) -> Option<Kind> {
+    let Type::Path(path) = ty else { return None };
+    let last = path.path.segments.last()?;
+    match last.ident.to_string().as_str() {
+        "Counter" => Some(Kind::Counter),
+        "Gauge" => Some(Kind::Gauge),
+        "Histogram" => Some(Kind::Histogram),
+        "Info" => Some(Kind::Info),
+        "Family" => {
+            let PathArguments::AngleBracketed(args) = &last.arguments else { return None };
+            let types: Vec<&Type> = args
+                .args
+                .iter()
+                .filter_map(|a| match a {
+                    GenericArgument::Type(t) => Some(t),
+                    _ => None,
+                })
+                .collect();
+            kind_of(types.get(1)?)
+        }
+        _ => None,
+    }
+}
