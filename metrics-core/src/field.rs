@@ -39,7 +39,7 @@ pub struct FieldOptions {
     note = "a `#[derive(Metrics)]` field is a `Counter`, `Gauge`, `Histogram`, `Info`, a \
             `Family<Labels, _>` of those, or a nested metrics struct marked `#[metrics(flatten)]`"
 )]
-pub trait MetricField: EncodeMetric + Sized + 'static {
+pub trait MetricField: Sized + 'static {
     /// The family type.
     const KIND: MetricType;
     /// The label names of every series (empty for unlabelled metrics).
@@ -49,6 +49,9 @@ pub trait MetricField: EncodeMetric + Sized + 'static {
 
     /// Creates the field with every series at zero.
     fn create(options: &FieldOptions) -> Self;
+
+    /// The field as a family the registry can encode.
+    fn as_family(&self) -> &dyn EncodeMetric;
 
     /// The options each series of a family of `Self` is created with.
     fn series_options(options: &FieldOptions) -> <Self as Metric>::Options
@@ -69,6 +72,9 @@ macro_rules! simple_field {
             fn create(_: &FieldOptions) -> Self {
                 Self::new()
             }
+            fn as_family(&self) -> &dyn EncodeMetric {
+                self
+            }
         }
     )*};
 }
@@ -81,6 +87,10 @@ impl MetricField for Histogram {
 
     fn create(options: &FieldOptions) -> Self {
         Histogram::new(options.buckets.unwrap_or_default())
+    }
+
+    fn as_family(&self) -> &dyn EncodeMetric {
+        self
     }
 
     fn series_options(options: &FieldOptions) -> crate::histogram::HistogramOptions {
@@ -96,6 +106,10 @@ impl MetricField for Info {
     fn create(_: &FieldOptions) -> Self {
         Info::default()
     }
+
+    fn as_family(&self) -> &dyn EncodeMetric {
+        self
+    }
 }
 
 impl<L: LabelSet, M: Metric + MetricField> MetricField for Family<L, M> {
@@ -109,6 +123,10 @@ impl<L: LabelSet, M: Metric + MetricField> MetricField for Family<L, M> {
             Some(n) => family.with_max_series(n),
             None => family,
         }
+    }
+
+    fn as_family(&self) -> &dyn EncodeMetric {
+        self
     }
 }
 

@@ -93,7 +93,11 @@ pub struct GlobalRegistrationError {
 
 impl fmt::Display for GlobalRegistrationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "`{}` was not registered in the global registry: {}", self.registration, self.error)?;
+        write!(
+            f,
+            "`{}` was not registered in the global registry: {}",
+            self.registration, self.error
+        )?;
         if let Some(other) = self.conflicting {
             write!(f, " (registered by `{other}`)")?;
         }
@@ -127,12 +131,16 @@ pub(crate) fn global() -> &'static GlobalState {
                 }
                 Err(error) => {
                     let conflicting = match &error {
-                        RegistryError::NameClash { existing_family, .. } => {
-                            owners.get(existing_family).copied()
-                        }
+                        RegistryError::NameClash {
+                            existing_family, ..
+                        } => owners.get(existing_family).copied(),
                         _ => None,
                     };
-                    let error = GlobalRegistrationError { registration: registration.name, conflicting, error };
+                    let error = GlobalRegistrationError {
+                        registration: registration.name,
+                        conflicting,
+                        error,
+                    };
                     log::error!("{error}");
                     errors.push(error);
                 }

@@ -68,6 +68,11 @@ pub trait LabelSet: Send + Sync + 'static {
 
 /// A [`LabelSet`] whose every label is an enum: families keyed by it can be
 /// indexed (`family[labels]`).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has an open-ended label, so its family cannot be indexed",
+    label = "indexing needs every label to be a `LabelValue` enum",
+    note = "use `family.get_or_create(&labels)` (and keep the handle) for label sets with open-ended values"
+)]
 pub trait DenseLabelSet: LabelSet {}
 
 /// The number of combinations of a dense set, or `None` when the set is

@@ -328,7 +328,11 @@ impl Registry {
     pub(crate) fn family_names_of(collector: &dyn Collector) -> Vec<String> {
         let mut families = Families { items: Vec::new() };
         collector.collect(&mut families);
-        families.items.iter().map(|(m, _)| m.name().to_owned()).collect()
+        families
+            .items
+            .iter()
+            .map(|(m, _)| m.name().to_owned())
+            .collect()
     }
 
     /// Registers a collector (a derived metrics struct, `&'static` or in an

@@ -97,6 +97,32 @@ where
     family.get(labels).map(|series| series.read())
 }
 
+/// Checks that every `#[register]` static of the program joined the global
+/// registry: returns the failures (each naming its static, and for a name
+/// clash the static holding the other family).
+pub fn check_global_registry() -> Result<(), Vec<crate::GlobalRegistrationError>> {
+    let errors = Registry::global_errors();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors.to_vec())
+    }
+}
+
+/// Panics, listing every failure, unless every `#[register]` static of the
+/// program joined the global registry. Put it in one unit test so a name
+/// clash between two statics fails the test suite, not the first scrape.
+#[track_caller]
+pub fn assert_global_registry_ok() {
+    if let Err(errors) = check_global_registry() {
+        let list: Vec<String> = errors.iter().map(|e| format!("  - {e}")).collect();
+        panic!(
+            "the global registry refused some #[register] statics:\n{}",
+            list.join("\n")
+        );
+    }
+}
+
 /// Panics with a readable diff unless the registry's text 0.0.4 exposition
 /// equals `expected`, ignoring the order of families, leading and trailing
 /// whitespace on each line, and blank lines.

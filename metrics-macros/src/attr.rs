@@ -10,8 +10,13 @@ use crate::errors::Errors;
 /// Calls `handle(key, meta, errors)` for each `key` or `key = value` in the
 /// attributes named `name`. `handle` parses the value (a parse error stops
 /// that attribute) and records semantic errors in `errors`.
-pub(crate) fn parse<F>(attrs: &[Attribute], name: &str, known: &[&str], errors: &mut Errors, mut handle: F)
-where
+pub(crate) fn parse<F>(
+    attrs: &[Attribute],
+    name: &str,
+    known: &[&str],
+    errors: &mut Errors,
+    mut handle: F,
+) where
     F: FnMut(&str, &ParseNestedMeta<'_>, &mut Errors) -> syn::Result<()>,
 {
     let mut seen: Vec<String> = Vec::new();
@@ -24,7 +29,10 @@ where
                     Some(k) => format!("; did you mean `{k}`?"),
                     None => format!("; expected one of: {}", list(known)),
                 };
-                errors.at(&meta.path, format!("unknown `{name}` attribute `{key}`{hint}"));
+                errors.at(
+                    &meta.path,
+                    format!("unknown `{name}` attribute `{key}`{hint}"),
+                );
                 return Ok(());
             }
             if seen.contains(&key) {
@@ -42,11 +50,19 @@ where
 }
 
 fn list(known: &[&str]) -> String {
-    known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+    known
+        .iter()
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn path_string(path: &Path) -> String {
-    path.segments.iter().map(|s| s.ident.to_string()).collect::<Vec<_>>().join("::")
+    path.segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect::<Vec<_>>()
+        .join("::")
 }
 
 /// Consumes `= value` or `(...)` after an unknown key, so parsing goes on.
@@ -121,7 +137,10 @@ pub(crate) fn doc_comment(attrs: &[Attribute]) -> Option<String> {
         .filter(|a| a.path().is_ident("doc"))
         .filter_map(|a| match &a.meta {
             syn::Meta::NameValue(nv) => match &nv.value {
-                Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Some(s.value()),
+                Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) => Some(s.value()),
                 _ => None,
             },
             _ => None,

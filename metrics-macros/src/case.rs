@@ -38,7 +38,9 @@ impl Case {
                 .iter()
                 .map(|w| {
                     let mut c = w.chars();
-                    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+                    c.next()
+                        .map(|f| f.to_uppercase().chain(c).collect())
+                        .unwrap_or_default()
                 })
                 .collect()
         };

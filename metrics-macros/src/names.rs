@@ -19,7 +19,13 @@ fn check(name: &str, colon: bool) -> Option<&'static str> {
     let kind = if colon { "metric" } else { "label" };
     let mut bytes = name.bytes();
     let first = match bytes.next() {
-        None => return Some(if colon { "metric name is empty" } else { "label name is empty" }),
+        None => {
+            return Some(if colon {
+                "metric name is empty"
+            } else {
+                "label name is empty"
+            })
+        }
         Some(b) => b,
     };
     let ok = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || (colon && b == b':');

@@ -14,7 +14,10 @@ pub(crate) fn check(s: &LabelStruct<'_>, errors: &mut Errors) {
     }
     for (i, f) in s.fields.iter().enumerate() {
         if let Some(message) = label_name_error(&f.name.0) {
-            errors.at_span(f.name.1, format!("invalid label name `{}`: {message}", f.name.0));
+            errors.at_span(
+                f.name.1,
+                format!("invalid label name `{}`: {message}", f.name.0),
+            );
         }
         if let Some(first) = s.fields[..i].iter().find(|g| g.name.0 == f.name.0) {
             errors.at_span(

@@ -10,7 +10,10 @@ pub(crate) fn expand(s: &LabelStruct<'_>) -> TokenStream {
     let krate = &s.krate;
     let ident = &s.input.ident;
     let names: Vec<&String> = s.fields.iter().map(|f| &f.name.0).collect();
-    let field_names: Vec<_> = s.fields.iter().map(|f| f.ident).collect();
+    let visits = s.fields.iter().map(|f| {
+        let (ty, field) = (f.ty, f.ident);
+        quote_spanned!(ty.span()=> <#ty as #krate::LabelField>::visit(&self.#field, visit);)
+    });
     let private = quote!(#krate::__private);
     // Spanned at each field's type, so a type that cannot be a label is
     // reported there.
@@ -22,7 +25,7 @@ pub(crate) fn expand(s: &LabelStruct<'_>) -> TokenStream {
         let (ty, field) = (f.ty, f.ident);
         quote_spanned! {ty.span()=>
             index = index * #private::domain_len(<#ty as #krate::LabelField>::DOMAIN)
-                + #krate::LabelField::field_index(&self.#field)?;
+                + <#ty as #krate::LabelField>::field_index(&self.#field)?;
         }
     });
     let dense_bounds = s.fields.iter().map(|f| {
@@ -35,8 +38,8 @@ pub(crate) fn expand(s: &LabelStruct<'_>) -> TokenStream {
         const _: () = {
             #[automatically_derived]
             impl #krate::LabelSet for #ident {
-                const NAMES: &'static [&'static str] = &[#(#names),*];
-                const DOMAINS: &'static [::core::option::Option<&'static [&'static str]>] = &[#(#domains),*];
+                const NAMES: &'static [&'static ::core::primitive::str] = &[#(#names),*];
+                const DOMAINS: &'static [::core::option::Option<&'static [&'static ::core::primitive::str]>] = &[#(#domains),*];
 
                 #[inline]
                 fn dense_index(&self) -> ::core::option::Option<::core::primitive::usize> {
@@ -46,7 +49,7 @@ pub(crate) fn expand(s: &LabelStruct<'_>) -> TokenStream {
                 }
 
                 fn visit_values(&self, visit: &mut dyn ::core::ops::FnMut(&::core::primitive::str)) {
-                    #( #krate::LabelField::visit(&self.#field_names, visit); )*
+                    #(#visits)*
                 }
             }
 
@@ -66,8 +69,8 @@ pub(crate) fn fallback(s: &LabelStruct<'_>) -> TokenStream {
     }
     quote! {
         impl #krate::LabelSet for #ident {
-            const NAMES: &'static [&'static str] = &[];
-            const DOMAINS: &'static [::core::option::Option<&'static [&'static str]>] = &[];
+            const NAMES: &'static [&'static ::core::primitive::str] = &[];
+            const DOMAINS: &'static [::core::option::Option<&'static [&'static ::core::primitive::str]>] = &[];
             fn dense_index(&self) -> ::core::option::Option<::core::primitive::usize> {
                 ::core::option::Option::None
             }

@@ -29,7 +29,10 @@ pub(crate) fn parse<'a>(input: &'a DeriveInput, errors: &mut Errors) -> Option<L
                     "`LabelSet` needs named fields: each field name is a label name",
                 );
                 if matches!(other, Fields::Unit) {
-                    errors.at(&input.ident, "`LabelSet` needs named fields: each field name is a label name");
+                    errors.at(
+                        &input.ident,
+                        "`LabelSet` needs named fields: each field name is a label name",
+                    );
                 }
                 return None;
             }
@@ -42,7 +45,10 @@ pub(crate) fn parse<'a>(input: &'a DeriveInput, errors: &mut Errors) -> Option<L
             return None;
         }
         Data::Union(u) => {
-            errors.at_span(u.union_token.span, "`LabelSet` is derived for structs with named fields");
+            errors.at_span(
+                u.union_token.span,
+                "`LabelSet` is derived for structs with named fields",
+            );
             return None;
         }
     };
@@ -63,10 +69,21 @@ pub(crate) fn parse<'a>(input: &'a DeriveInput, errors: &mut Errors) -> Option<L
             });
             let name = match name {
                 Some(lit) => (lit.value(), lit.span()),
-                None => (ident.to_string().trim_start_matches("r#").to_owned(), ident.span()),
+                None => (
+                    ident.to_string().trim_start_matches("r#").to_owned(),
+                    ident.span(),
+                ),
             };
-            Some(Field { ident, ty: &f.ty, name })
+            Some(Field {
+                ident,
+                ty: &f.ty,
+                name,
+            })
         })
         .collect();
-    Some(LabelStruct { input, krate, fields })
+    Some(LabelStruct {
+        input,
+        krate,
+        fields,
+    })
 }

@@ -12,20 +12,32 @@ pub(crate) fn check(e: &LabelEnum<'_>, errors: &mut Errors) {
         errors.at(&e.input.generics, "`LabelValue` enums cannot be generic");
     }
     if e.variants.is_empty() {
-        errors.at(&e.input.ident, "a `LabelValue` enum needs at least one variant");
+        errors.at(
+            &e.input.ident,
+            "a `LabelValue` enum needs at least one variant",
+        );
     }
     if let Some(message) = label_name_error(&e.name.0) {
-        errors.at_span(e.name.1, format!("invalid label name `{}`: {message}", e.name.0));
+        errors.at_span(
+            e.name.1,
+            format!("invalid label name `{}`: {message}", e.name.0),
+        );
     }
     for (i, v) in e.variants.iter().enumerate() {
         if !matches!(v.fields, Fields::Unit) {
             errors.at(
                 v.fields,
-                format!("variant `{}` carries data; label values must be fieldless variants", v.ident),
+                format!(
+                    "variant `{}` carries data; label values must be fieldless variants",
+                    v.ident
+                ),
             );
         }
         if v.value.0.is_empty() {
-            errors.at_span(v.value.1, "a label value must not be empty (Prometheus reads it as a missing label)");
+            errors.at_span(
+                v.value.1,
+                "a label value must not be empty (Prometheus reads it as a missing label)",
+            );
         }
         if let Some(first) = e.variants[..i].iter().find(|w| w.value.0 == v.value.0) {
             errors.at_span(

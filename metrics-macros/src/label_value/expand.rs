@@ -15,9 +15,9 @@ pub(crate) fn expand(e: &LabelEnum<'_>) -> TokenStream {
     quote! {
         #[automatically_derived]
         impl #krate::LabelValue for #ident {
-            const NAME: &'static str = #name;
+            const NAME: &'static ::core::primitive::str = #name;
             const VALUES: &'static [Self] = &[#(#ident::#variants),*];
-            const STRINGS: &'static [&'static str] = &[#(#values),*];
+            const STRINGS: &'static [&'static ::core::primitive::str] = &[#(#values),*];
             #[inline]
             fn index(self) -> ::core::primitive::usize {
                 match self {
@@ -38,9 +38,9 @@ pub(crate) fn fallback(e: &LabelEnum<'_>) -> TokenStream {
     }
     quote! {
         impl #krate::LabelValue for #ident {
-            const NAME: &'static str = "";
+            const NAME: &'static ::core::primitive::str = "";
             const VALUES: &'static [Self] = &[];
-            const STRINGS: &'static [&'static str] = &[];
+            const STRINGS: &'static [&'static ::core::primitive::str] = &[];
             fn index(self) -> ::core::primitive::usize {
                 0
             }

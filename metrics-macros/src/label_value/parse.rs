@@ -34,37 +34,51 @@ pub(crate) fn parse<'a>(input: &'a DeriveInput, errors: &mut Errors) -> Option<L
             return None;
         }
         Data::Union(u) => {
-            errors.at_span(u.union_token.span, "`LabelValue` can only be derived for fieldless enums");
+            errors.at_span(
+                u.union_token.span,
+                "`LabelValue` can only be derived for fieldless enums",
+            );
             return None;
         }
     };
     let mut krate: Path = syn::parse_quote!(::metrics_core);
     let mut name: Option<LitStr> = None;
     let mut rename_all = Case::Snake;
-    attr::parse(&input.attrs, "label", &["name", "rename_all", "crate"], errors, |key, meta, errors| {
-        match key {
-            "name" => name = Some(attr::string(meta)?),
-            "crate" => krate = attr::path(meta)?,
-            _ => {
-                let s = attr::string(meta)?;
-                match Case::from_name(&s.value()) {
-                    Some(case) => rename_all = case,
-                    None => {
-                        let names: Vec<&str> = CASES.iter().map(|(n, _)| *n).collect();
-                        let hint = attr::closest(&s.value(), &names)
-                            .map_or_else(|| format!("; expected one of: {}", names.join(", ")), |c| format!("; did you mean `{c}`?"));
-                        errors.at(&s, format!("unknown casing `{}`{hint}", s.value()));
+    attr::parse(
+        &input.attrs,
+        "label",
+        &["name", "rename_all", "crate"],
+        errors,
+        |key, meta, errors| {
+            match key {
+                "name" => name = Some(attr::string(meta)?),
+                "crate" => krate = attr::path(meta)?,
+                _ => {
+                    let s = attr::string(meta)?;
+                    match Case::from_name(&s.value()) {
+                        Some(case) => rename_all = case,
+                        None => {
+                            let names: Vec<&str> = CASES.iter().map(|(n, _)| *n).collect();
+                            let hint = attr::closest(&s.value(), &names).map_or_else(
+                                || format!("; expected one of: {}", names.join(", ")),
+                                |c| format!("; did you mean `{c}`?"),
+                            );
+                            errors.at(&s, format!("unknown casing `{}`{hint}", s.value()));
+                        }
                     }
                 }
             }
-        }
-        Ok(())
-    });
+            Ok(())
+        },
+    );
     let name = match name {
         Some(lit) => (lit.value(), lit.span()),
         None => {
             let ident = input.ident.to_string();
-            let base = ident.strip_suffix("Label").filter(|b| !b.is_empty()).unwrap_or(&ident);
+            let base = ident
+                .strip_suffix("Label")
+                .filter(|b| !b.is_empty())
+                .unwrap_or(&ident);
             (Case::Snake.apply(base), input.ident.span())
         }
     };
@@ -81,8 +95,17 @@ pub(crate) fn parse<'a>(input: &'a DeriveInput, errors: &mut Errors) -> Option<L
                 Some(lit) => (lit.value(), lit.span()),
                 None => (rename_all.apply(&v.ident.to_string()), v.ident.span()),
             };
-            Variant { ident: &v.ident, fields: &v.fields, value }
+            Variant {
+                ident: &v.ident,
+                fields: &v.fields,
+                value,
+            }
         })
         .collect();
-    Some(LabelEnum { input, krate, name, variants })
+    Some(LabelEnum {
+        input,
+        krate,
+        name,
+        variants,
+    })
 }

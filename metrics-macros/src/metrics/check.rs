@@ -19,7 +19,10 @@ pub(crate) fn check(s: &MetricsStruct<'_>, errors: &mut Errors) -> Names {
     }
     if let Some(prefix) = &s.prefix {
         if let Some(message) = metric_name_error(&prefix.value()) {
-            errors.at(prefix, format!("invalid metric name prefix `{}`: {message}", prefix.value()));
+            errors.at(
+                prefix,
+                format!("invalid metric name prefix `{}`: {message}", prefix.value()),
+            );
         }
     }
     let names: Names = s.fields.iter().map(|f| field_name(s, f, errors)).collect();
@@ -29,7 +32,8 @@ pub(crate) fn check(s: &MetricsStruct<'_>, errors: &mut Errors) -> Names {
     for (f, name) in s.fields.iter().zip(&names) {
         let Some(name) = name else { continue };
         let suffixes = f.kind.map_or(&[][..], |k| k.suffixes());
-        let all = std::iter::once(name.clone()).chain(suffixes.iter().map(|s| format!("{name}{s}")));
+        let all =
+            std::iter::once(name.clone()).chain(suffixes.iter().map(|s| format!("{name}{s}")));
         let mut reported = false;
         for candidate in all {
             if let Some((_, other)) = claimed.iter().find(|(n, _)| *n == candidate) {
@@ -89,7 +93,10 @@ fn field_name(s: &MetricsStruct<'_>, f: &Field<'_>, errors: &mut Errors) -> Opti
         let u = unit.value();
         let valid = !u.is_empty() && u.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
         if !valid {
-            errors.at(unit, format!("invalid unit `{u}`: use ASCII letters, digits and `_` (e.g. \"seconds\")"));
+            errors.at(
+                unit,
+                format!("invalid unit `{u}`: use ASCII letters, digits and `_` (e.g. \"seconds\")"),
+            );
         } else if base == u || base.ends_with(&format!("_{u}")) {
             errors.at(
                 unit,

@@ -20,7 +20,9 @@ pub(crate) fn expand(s: &MetricsStruct<'_>, names: &Names) -> TokenStream {
         let (field, ty) = (f.ident, f.ty);
         let Some(name) = name else {
             // #[metrics(flatten)]: a nested metrics struct.
-            inits.push(quote_spanned!(ty.span()=> #field: <#ty as ::core::default::Default>::default()));
+            inits.push(
+                quote_spanned!(ty.span()=> #field: <#ty as ::core::default::Default>::default()),
+            );
             collects.push(quote_spanned!(ty.span()=> <#ty as #krate::Collector>::collect(&self.#field, families);));
             items.push(quote_spanned! {ty.span()=>
                 const _: fn() = || {
@@ -52,15 +54,21 @@ pub(crate) fn expand(s: &MetricsStruct<'_>, names: &Names) -> TokenStream {
             })
         });
 
-        let help = f.help.as_ref().map(|h| h.value()).or_else(|| f.doc.clone()).unwrap_or_default();
+        let help = f
+            .help
+            .as_ref()
+            .map(|h| h.value())
+            .or_else(|| f.doc.clone())
+            .unwrap_or_default();
         let unit = match &f.unit {
             Some(u) => quote!(::core::option::Option::Some(#u)),
             None => quote!(::core::option::Option::None),
         };
         let metadata = format_ident!("__METRICS_METADATA_{}", i);
+        let family = quote_spanned!(ty.span()=> #as_field::as_family(&self.#field));
         collects.push(quote! {
             static #metadata: #krate::Metadata = #krate::Metadata::from_static(#name, #help, #unit);
-            families.push(&#metadata, &self.#field);
+            families.push(&#metadata, #family);
         });
 
         // Checks that need the field's type, each spanned where the
@@ -75,7 +83,11 @@ pub(crate) fn expand(s: &MetricsStruct<'_>, names: &Names) -> TokenStream {
         });
         let has_buckets = f.buckets.is_some();
         let has_max_series = f.max_series.is_some();
-        let option_span = f.buckets.as_ref().or(f.max_series.as_ref()).map_or_else(|| f.ident.span(), |(s, _)| *s);
+        let option_span = f
+            .buckets
+            .as_ref()
+            .or(f.max_series.as_ref())
+            .map_or_else(|| f.ident.span(), |(s, _)| *s);
         items.push(quote_spanned! {option_span=>
             const _: () = if let ::core::result::Result::Err(message) =
                 #private::check_options(#as_field::KIND, #as_field::SPARSE, #has_buckets, #has_max_series)

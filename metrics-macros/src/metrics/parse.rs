@@ -1,7 +1,9 @@
 //! The struct, its `#[metrics(...)]` attributes and doc comments.
 
 use proc_macro2::Span;
-use syn::{Data, DeriveInput, Expr, Fields, GenericArgument, Ident, LitStr, Path, PathArguments, Type};
+use syn::{
+    Data, DeriveInput, Expr, Fields, GenericArgument, Ident, LitStr, Path, PathArguments, Type,
+};
 
 use crate::attr;
 use crate::errors::Errors;
@@ -47,35 +49,51 @@ impl Kind {
     }
 }
 
-pub(crate) const FIELD_KEYS: &[&str] = &["name", "unit", "buckets", "max_series", "help", "flatten"];
+pub(crate) const FIELD_KEYS: &[&str] =
+    &["name", "unit", "buckets", "max_series", "help", "flatten"];
 
 pub(crate) fn parse<'a>(input: &'a DeriveInput, errors: &mut Errors) -> Option<MetricsStruct<'a>> {
     let fields = match &input.data {
         Data::Struct(s) => match &s.fields {
             Fields::Named(named) => named,
             _ => {
-                errors.at(&input.ident, "`Metrics` needs a struct with named fields: each field is a metric");
+                errors.at(
+                    &input.ident,
+                    "`Metrics` needs a struct with named fields: each field is a metric",
+                );
                 return None;
             }
         },
         Data::Enum(e) => {
-            errors.at_span(e.enum_token.span, "`Metrics` is derived for structs whose fields are metrics");
+            errors.at_span(
+                e.enum_token.span,
+                "`Metrics` is derived for structs whose fields are metrics",
+            );
             return None;
         }
         Data::Union(u) => {
-            errors.at_span(u.union_token.span, "`Metrics` is derived for structs whose fields are metrics");
+            errors.at_span(
+                u.union_token.span,
+                "`Metrics` is derived for structs whose fields are metrics",
+            );
             return None;
         }
     };
     let mut krate: Path = syn::parse_quote!(::metrics_core);
     let mut prefix = None;
-    attr::parse(&input.attrs, "metrics", &["prefix", "crate"], errors, |key, meta, _| {
-        match key {
-            "prefix" => prefix = Some(attr::string(meta)?),
-            _ => krate = attr::path(meta)?,
-        }
-        Ok(())
-    });
+    attr::parse(
+        &input.attrs,
+        "metrics",
+        &["prefix", "crate"],
+        errors,
+        |key, meta, _| {
+            match key {
+                "prefix" => prefix = Some(attr::string(meta)?),
+                _ => krate = attr::path(meta)?,
+            }
+            Ok(())
+        },
+    );
     let fields = fields
         .named
         .iter()
@@ -93,7 +111,10 @@ pub(crate) fn parse<'a>(input: &'a DeriveInput, errors: &mut Errors) -> Option<M
                 flatten: None,
             };
             attr::parse(&f.attrs, "metrics", FIELD_KEYS, errors, |key, meta, _| {
-                let span = meta.path.get_ident().map_or_else(Span::call_site, Ident::span);
+                let span = meta
+                    .path
+                    .get_ident()
+                    .map_or_else(Span::call_site, Ident::span);
                 match key {
                     "name" => field.name = Some(attr::string(meta)?),
                     "unit" => field.unit = Some(attr::string(meta)?),
@@ -110,7 +131,12 @@ pub(crate) fn parse<'a>(input: &'a DeriveInput, errors: &mut Errors) -> Option<M
             Some(field)
         })
         .collect();
-    Some(MetricsStruct { input, krate, prefix, fields })
+    Some(MetricsStruct {
+        input,
+        krate,
+        prefix,
+        fields,
+    })
 }
 
 /// The metric type named by a field's type, when it is spelled with the
@@ -124,7 +150,9 @@ fn kind_of(ty: &Type) -> Option<Kind> {
         "Histogram" => Some(Kind::Histogram),
         "Info" => Some(Kind::Info),
         "Family" => {
-            let PathArguments::AngleBracketed(args) = &last.arguments else { return None };
+            let PathArguments::AngleBracketed(args) = &last.arguments else {
+                return None;
+            };
             let types: Vec<&Type> = args
                 .args
                 .iter()

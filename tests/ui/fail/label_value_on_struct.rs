@@ -1,0 +1,8 @@
+use metrics_core::LabelValue;
+
+#[derive(LabelValue, Clone, Copy, PartialEq, Eq)]
+struct Outcome {
+    code: u16,
+}
+
+fn main() {}

@@ -1,0 +1,10 @@
+use metrics_core::{Counter, Metrics};
+
+#[derive(Metrics)]
+#[metrics(prefix = "my-app")]
+struct AppMetrics {
+    /// Requests.
+    requests: Counter,
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+use metrics_core::register;
+
+#[register]
+fn metrics() {}
+
+fn main() {}
