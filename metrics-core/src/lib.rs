@@ -1,40 +1,90 @@
-//! Typed Prometheus instrumentation: a small atomic runtime.
+//! Typed Prometheus instrumentation: a metric is a typed field, not a string.
 //!
-//! A metric is a typed value: [`Counter`], [`Gauge`] and [`Histogram`] are
-//! plain atomics (8 bytes for counters and gauges), a [`Family`] keyed by
-//! [`LabelValue`] enums is a preallocated array indexed by arithmetic, and a
-//! family keyed by open-ended values is a capped concurrent map. A
-//! [`Registry`] checks names once, at registration, and encodes Prometheus
-//! text 0.0.4 or OpenMetrics 1.0.0 into any `io::Write`.
+//! Declare metrics as a struct; labels are enums, so a misspelled label
+//! does not compile, and every combination of a family keyed by enums
+//! exists at zero from the first scrape:
+//!
+//! ```
+//! use metrics_core::{
+//!     register, Buckets, Counter, Family, Format, Gauge, Global, Histogram, LabelSet, LabelValue,
+//!     Metrics, Registry,
+//! };
+//!
+//! #[derive(LabelValue, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+//! #[label(name = "result")]                  // the label's name when used alone
+//! enum ResultLabel { Success, Failure, Timeout } // values "success", "failure", "timeout"
+//!
+//! #[derive(LabelValue, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+//! enum Operation { Get, Put }                // label `operation`
+//!
+//! #[derive(LabelSet, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+//! struct OpLabels { operation: Operation, result: ResultLabel } // field name = label name
+//!
+//! #[derive(LabelSet, Clone, Debug, PartialEq, Eq, Hash)]
+//! struct TenantLabels { tenant: String }     // open-ended: a capped, sparse family
+//!
+//! #[derive(Metrics)]
+//! #[metrics(prefix = "stream")]
+//! struct StreamMetrics {
+//!     /// Events ingested.
+//!     events_ingested: Counter,                          // stream_events_ingested_total
+//!     /// Events by outcome.
+//!     events_processed: Family<ResultLabel, Counter>,
+//!     /// Time to process one event.
+//!     #[metrics(unit = "seconds", buckets = Buckets::exponential(0.001, 2.0, 16))]
+//!     processing_duration: Family<ResultLabel, Histogram>, // stream_processing_duration_seconds
+//!     /// Events waiting.
+//!     queue_depth: Gauge,
+//!     /// State operations.
+//!     state_ops: Family<OpLabels, Counter>,
+//!     /// Requests per tenant.
+//!     #[metrics(max_series = 1000)]
+//!     tenant_requests: Family<TenantLabels, Counter>,
+//! }
+//!
+//! #[register] // in the global registry at link time: visible at the first scrape
+//! static METRICS: Global<StreamMetrics> = Global::new();
+//!
+//! METRICS.events_ingested.inc();
+//! METRICS.events_processed[ResultLabel::Success].inc();       // arithmetic: no hash, lock or allocation
+//! METRICS.processing_duration[ResultLabel::Success].observe(0.004);
+//! METRICS.state_ops[OpLabels { operation: Operation::Put, result: ResultLabel::Failure }].inc_by(3);
+//! let acme = METRICS.tenant_requests.get_or_create(&TenantLabels { tenant: "acme".into() });
+//! acme.inc();                                                // keep the handle to skip the lookup
+//!
+//! let text = Registry::global().encode_to_string(Format::Text);
+//! assert!(text.contains("stream_events_processed_total{result=\"timeout\"} 0\n"));
+//! assert!(text.contains("stream_state_ops_total{operation=\"put\",result=\"failure\"} 3\n"));
+//! assert!(text.contains("stream_tenant_requests_total{tenant=\"acme\"} 1\n"));
+//! ```
+//!
+//! Mistakes are compile errors at the line that wrote them: an invalid name,
+//! a reserved or repeated label name, a counter named `..._total`, buckets
+//! that are empty, unsorted, duplicated or NaN, a field that is not a
+//! metric, a label of the wrong type. See [`Metrics`](derive@Metrics) for
+//! every attribute.
+//!
+//! Underneath is a small runtime usable by hand: [`Counter`], [`Gauge`] and
+//! [`Histogram`] are plain atomics (8 bytes for counters and gauges), a
+//! [`Family`] keyed by [`LabelValue`] enums is a preallocated array indexed
+//! by arithmetic, a family keyed by open-ended values is a capped
+//! concurrent map, and a [`Registry`] checks names once, at registration,
+//! and encodes Prometheus text 0.0.4 or OpenMetrics 1.0.0 into any
+//! `io::Write`:
 //!
 //! ```
 //! use std::sync::Arc;
-//! use metrics_core::{Buckets, Counter, Family, Format, Histogram, LabelValue, Metadata, Registry};
-//!
-//! #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-//! enum Outcome { Success, Failure }
-//! impl LabelValue for Outcome {
-//!     const NAME: &'static str = "outcome";
-//!     const VALUES: &'static [Self] = &[Outcome::Success, Outcome::Failure];
-//!     const STRINGS: &'static [&'static str] = &["success", "failure"];
-//!     fn index(self) -> usize { self as usize }
-//! }
+//! use metrics_core::{Buckets, Format, Histogram, Metadata, Registry};
 //!
 //! let registry = Registry::new();
-//! let events = Arc::new(Family::<Outcome, Counter>::new());
 //! let latency = Arc::new(Histogram::new(Buckets::exponential(0.001, 2.0, 12)));
-//! registry.register_metric(Metadata::new("events", "Events by outcome."), events.clone()).unwrap();
 //! registry
 //!     .register_metric(Metadata::new("latency_seconds", "Latency.").with_unit("seconds"), latency.clone())
 //!     .unwrap();
-//!
-//! events[Outcome::Success].inc();
 //! latency.observe(0.003);
-//!
-//! let text = registry.encode_to_string(Format::Text);
-//! assert!(text.contains("events_total{outcome=\"success\"} 1\n"));
-//! assert!(text.contains("events_total{outcome=\"failure\"} 0\n"));
+//! let text = registry.encode_to_string(Format::OpenMetrics);
 //! assert!(text.contains("latency_seconds_bucket{le=\"+Inf\"} 1\n"));
+//! assert!(text.ends_with("# EOF\n"));
 //! ```
 //!
 //! Every operation on a metric is lock-free and allocation-free; the memory

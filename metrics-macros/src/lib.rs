@@ -21,27 +21,166 @@ mod register;
 use proc_macro::TokenStream;
 use syn::parse_macro_input;
 
-/// Implements `LabelValue` for a fieldless enum. See the trait and
-/// `metrics_core`'s crate docs.
+/// Implements `LabelValue` for a fieldless enum: each variant is one value
+/// of a closed label.
+///
+/// | attribute | on | meaning |
+/// | --- | --- | --- |
+/// | `#[label(name = "...")]` | enum | the label's name when the enum is used alone (default: the enum's name in snake_case, without a `Label` suffix) |
+/// | `#[label(rename_all = "...")]` | enum | casing of the values: `snake_case` (default), `lowercase`, `UPPERCASE`, `PascalCase`, `camelCase`, `SCREAMING_SNAKE_CASE`, `kebab-case`, `SCREAMING-KEBAB-CASE` |
+/// | `#[label(rename = "...")]` | variant | this value's exact text (any UTF-8, escaped on output) |
+/// | `#[label(crate = path)]` | enum | where `metrics_core` is, if renamed |
+///
+/// Compile errors: a variant with data, an enum without variants, a generic
+/// enum, an invalid label name, two variants exposed as the same text.
+///
+/// ```
+/// use metrics_core::LabelValue;
+///
+/// #[derive(LabelValue, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// enum HttpMethodLabel { Get, Post, #[label(rename = "OPTIONS")] Options }
+///
+/// assert_eq!(HttpMethodLabel::NAME, "http_method");
+/// assert_eq!(HttpMethodLabel::STRINGS, &["get", "post", "OPTIONS"]);
+/// assert_eq!(HttpMethodLabel::Post.index(), 1);
+/// ```
 #[proc_macro_derive(LabelValue, attributes(label))]
 pub fn derive_label_value(input: TokenStream) -> TokenStream {
     label_value::derive(&parse_macro_input!(input as syn::DeriveInput)).into()
 }
 
-/// Implements `LabelSet` for a struct with named fields.
+/// Implements `LabelSet` for a struct with named fields: each field is a
+/// label, named after the field.
+///
+/// A field is a `#[derive(LabelValue)]` enum (closed) or an open-ended
+/// value: `String`, `&'static str`, `Cow<'static, str>`, `Box<str>`,
+/// `Arc<str>`, an integer or `bool`. When every field is an enum the set is
+/// **dense** (it also implements `DenseLabelSet`, so a family keyed by it
+/// is indexed: `family[labels]`); otherwise it is **sparse** (use
+/// `family.get_or_create(&labels)`, and derive `Clone`, `PartialEq`, `Eq`
+/// and `Hash`).
+///
+/// | attribute | on | meaning |
+/// | --- | --- | --- |
+/// | `#[label(name = "...")]` | field | the label's name (default: the field's name) |
+/// | `#[label(crate = path)]` | struct | where `metrics_core` is, if renamed |
+///
+/// Compile errors: tuple or unit structs, enums, generics, an invalid or
+/// repeated label name, a field type that cannot be a label.
+///
+/// ```
+/// use metrics_core::{Counter, Family, LabelSet, LabelValue};
+///
+/// #[derive(LabelValue, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// enum Operation { Get, Put }
+///
+/// #[derive(LabelSet, Clone, Debug, PartialEq, Eq, Hash)]
+/// struct TenantOp { tenant: String, #[label(name = "op")] operation: Operation }
+///
+/// assert_eq!(TenantOp::NAMES, &["tenant", "op"]);
+/// let family: Family<TenantOp, Counter> = Family::new().with_max_series(100);
+/// family.get_or_create(&TenantOp { tenant: "acme".into(), operation: Operation::Put }).inc();
+/// ```
 #[proc_macro_derive(LabelSet, attributes(label))]
 pub fn derive_label_set(input: TokenStream) -> TokenStream {
     label_set::derive(&parse_macro_input!(input as syn::DeriveInput)).into()
 }
 
-/// Turns a struct of metric fields into statically named families.
+/// Turns a struct of metric fields into statically named families: it
+/// implements `Default` (every metric created at zero, every combination of
+/// a dense family included), `Collector` (so a registry can expose it) and
+/// `Metrics`.
+///
+/// A field is a `Counter`, `Counter<f64>`, `Gauge`, `Gauge<f64>`,
+/// `Histogram`, `Info`, a `Family<Labels, M>` of those, or a nested
+/// `#[derive(Metrics)]` struct marked `flatten`. The metric's name is
+/// `<prefix>_<field or name>_<unit>`; its help text is the field's doc
+/// comment (lines trimmed and joined), escaped on output.
+///
+/// | attribute | on | meaning |
+/// | --- | --- | --- |
+/// | `#[metrics(prefix = "...")]` | struct | prepended to every name, with `_` |
+/// | `#[metrics(crate = path)]` | struct | where `metrics_core` is, if renamed |
+/// | `#[metrics(name = "...")]` | field | the name instead of the field's |
+/// | `#[metrics(unit = "...")]` | field | a unit (`seconds`, `bytes`, ...), appended to the name and exposed as OpenMetrics `# UNIT` |
+/// | `#[metrics(buckets = <const expr>)]` | histogram field | a `Buckets` constant expression, checked at compile time (default: `Buckets::DEFAULT`) |
+/// | `#[metrics(max_series = <expr>)]` | sparse family field | series cap (default 10,000); label sets beyond it share one overflow series |
+/// | `#[metrics(help = "...")]` | field | help text instead of the doc comment |
+/// | `#[metrics(flatten)]` | field | a nested metrics struct whose families are exposed with their own names |
+///
+/// Compile errors, each at the offending token: an invalid name, prefix or
+/// unit; a unit the name already ends with; two fields exposing one name
+/// (also after the `_total`, `_bucket`, `_count`, `_sum` suffixes); a
+/// counter named `..._total`; invalid, reserved (`le` on histograms,
+/// `quantile`, leading `__`) or repeated label names; `buckets` on a
+/// non-histogram; `max_series` on a dense family; buckets that are empty,
+/// unsorted, duplicated, NaN or infinite; a field that is not a metric; an
+/// unknown attribute (with the closest known one suggested). All mistakes of
+/// a struct are reported in one compile.
+///
+/// ```
+/// use std::sync::Arc;
+/// use metrics_core::{Buckets, Counter, Family, Format, Gauge, Histogram, LabelValue, Metrics, Registry};
+///
+/// #[derive(LabelValue, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// enum Outcome { Ok, Error }
+///
+/// #[derive(Metrics)]
+/// #[metrics(prefix = "jobs")]
+/// struct JobMetrics {
+///     /// Jobs run, by outcome.
+///     runs: Family<Outcome, Counter>,
+///     /// Time per job.
+///     #[metrics(unit = "seconds", buckets = Buckets::exponential(0.01, 4.0, 6))]
+///     duration: Histogram,
+///     #[metrics(name = "queued", help = "Jobs waiting.")]
+///     queue_length: Gauge,
+/// }
+///
+/// let metrics = Arc::new(JobMetrics::default());
+/// let registry = Registry::new();
+/// registry.register(metrics.clone()).unwrap();
+/// metrics.runs[Outcome::Ok].inc();
+/// metrics.duration.observe(0.2);
+///
+/// let text = registry.encode_to_string(Format::Text);
+/// assert!(text.contains("# HELP jobs_runs_total Jobs run, by outcome.\n"));
+/// assert!(text.contains("jobs_runs_total{outcome=\"error\"} 0\n"));
+/// assert!(text.contains("jobs_duration_seconds_count 1\n"));
+/// assert!(text.contains("# HELP jobs_queued Jobs waiting.\n"));
+/// ```
 #[proc_macro_derive(Metrics, attributes(metrics))]
 pub fn derive_metrics(input: TokenStream) -> TokenStream {
     metrics::derive(&parse_macro_input!(input as syn::DeriveInput)).into()
 }
 
-/// Registers a `static NAME: Global<T> = Global::new();` in the global
+/// Registers `static NAME: Global<T> = Global::new();` in the global
 /// registry at link time.
+///
+/// The static is added to a linker-gathered slice (linkme), so no code
+/// runs before `main`; `Registry::global()` registers every such static
+/// when first used, so all their families are exposed at the first scrape
+/// even if the program never touched them. Two statics whose names clash
+/// are reported, naming both, by `Registry::global_errors()` and
+/// `testing::assert_global_registry_ok()` (and logged at first use).
+/// `#[register(crate = path)]` names a renamed `metrics_core`.
+///
+/// ```
+/// use metrics_core::{register, Counter, Format, Global, Metrics, Registry};
+///
+/// #[derive(Metrics)]
+/// struct Startup {
+///     /// Times the service started.
+///     starts: Counter,
+/// }
+///
+/// #[register]
+/// static STARTUP: Global<Startup> = Global::new();
+///
+/// // Never touched, yet exposed.
+/// let text = Registry::global().encode_to_string(Format::Text);
+/// assert!(text.contains("starts_total 0\n"));
+/// ```
 #[proc_macro_attribute]
 pub fn register(args: TokenStream, input: TokenStream) -> TokenStream {
     register::expand(args.into(), input.into()).into()
