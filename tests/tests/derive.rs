@@ -77,6 +77,8 @@ struct IoMetrics {
     /// Counted after decompression.
     #[metrics(unit = "bytes")]
     read: Counter<f64>,
+    /// Depth of the "C:\queue" \ spool.
+    spool_depth: Gauge,
 }
 
 #[test]
@@ -117,6 +119,9 @@ fn registry_with(metrics: &Arc<StreamMetrics>) -> Registry {
 const EXPECTED_TEXT: &str = r#"# HELP io_read_bytes_total Bytes read. Counted after decompression.
 # TYPE io_read_bytes_total counter
 io_read_bytes_total 1024.0
+# HELP io_spool_depth Depth of the "C:\\queue" \\ spool.
+# TYPE io_spool_depth gauge
+io_spool_depth 0
 # HELP stream_build_info Build facts.
 # TYPE stream_build_info gauge
 stream_build_info{version="1.2.3"} 1
@@ -212,6 +217,8 @@ fn derived_struct_exposition_openmetrics() {
         .replace("# HELP stream_events_processed_total", "# HELP stream_events_processed")
         .replace("# TYPE stream_events_processed_total", "# TYPE stream_events_processed")
         .replace("Lag \"behind\"", "Lag \\\"behind\\\"")
+        .replace("the \"C:", "the \\\"C:")
+        .replace("queue\" ", "queue\\\" ")
         .replace("# TYPE stream_lag_seconds gauge\n", "# TYPE stream_lag_seconds gauge\n# UNIT stream_lag_seconds seconds\n")
         .replace(
             "# TYPE stream_processing_duration_seconds histogram\n",
