@@ -114,6 +114,7 @@ pub mod name;
 pub mod process;
 pub mod registry;
 pub mod testing;
+pub mod timed;
 
 pub use buckets::{Buckets, BucketsError};
 pub use counter::{Counter, InvalidIncrement};
@@ -126,10 +127,11 @@ pub use histogram::{Histogram, HistogramOptions, HistogramSnapshot, InvalidObser
 pub use info::{Info, InfoError};
 pub use label::{DenseLabelSet, LabelField, LabelSet, LabelValue};
 pub use metric::{EncodeMetric, Metric};
+pub use timed::Outcome;
 pub use registry::{Collector, CollectorId, ExpositionStats, Families, Registry, RegistryError};
 
 #[cfg(feature = "derive")]
-pub use metrics_macros::{register, LabelSet, LabelValue, Metrics};
+pub use metrics_macros::{register, timed, LabelSet, LabelValue, Metrics};
 
 /// Items the macros' generated code names; not a stable API.
 #[doc(hidden)]
@@ -139,6 +141,10 @@ pub mod __private {
     };
     pub use crate::global::{Registration, GLOBAL_COLLECTORS};
     pub use crate::name::{ends_with, str_eq, validate_label_name, validate_metric_name};
+    pub use crate::timed::{
+        error_of, ErrorTarget, Outcome, ReturnOutcome, TimedSite, TimedTarget, Timer, WithInFlight,
+        TIMED_SITES,
+    };
     pub use linkme;
 }
 

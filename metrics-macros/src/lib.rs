@@ -17,6 +17,7 @@ mod label_value;
 mod metrics;
 mod names;
 mod register;
+mod timed;
 
 use proc_macro::TokenStream;
 use syn::parse_macro_input;
@@ -184,4 +185,69 @@ pub fn derive_metrics(input: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn register(args: TokenStream, input: TokenStream) -> TokenStream {
     register::expand(args.into(), input.into()).into()
+}
+
+/// Times a function into a histogram, labelled by outcome.
+///
+/// Outcomes: `ok`; `error` when the function returns `Result::Err`
+/// (detected from a return type named `Result`: `Result<T, E>`,
+/// `io::Result<T>`, `anyhow::Result<T>`; force with `result` or
+/// `no_result`); `panic` when it unwinds (the panic continues unchanged);
+/// `cancelled` when an async call's future is dropped before completing.
+/// Timing uses the monotonic clock and starts when the body starts (for an
+/// `async fn`, at its first poll).
+///
+/// | form | records into |
+/// | --- | --- |
+/// | `#[timed]` | the built-in `function_calls_duration_seconds` and `function_calls_total`, labels `function`, `module`, `result`; every annotated function's series exist at zero from the first scrape of the global registry |
+/// | `#[timed(METRICS.field)]` | a `Histogram`, or a `Family<L, Histogram>` whose dense label set `L` implements `From<Outcome>` (e.g. `Family<Outcome, Histogram>`) |
+///
+/// | option | meaning |
+/// | --- | --- |
+/// | `name = "..."` | the `function` label (default: the function's name) |
+/// | `buckets = <const expr>` | buckets of the built-in histogram for this function |
+/// | `in_flight` | also keep the built-in `function_calls_in_flight` gauge |
+/// | `in_flight = <gauge>` | with a target: a `Gauge` of calls in progress |
+/// | `errors = <family>` | also record each `Err` by variant into a `Family<E, Counter>` or `Family<E, Histogram>`, `E` being the error type (a `LabelValue` enum) |
+/// | `result` / `no_result` | whether an `Err` is the `error` outcome, when the return type does not say |
+///
+/// Works on free functions, methods (`&self`, `&mut self`, `self`),
+/// generic functions, `impl Trait` arguments and returns, `async fn`,
+/// functions returning `Pin<Box<dyn Future<Output = T>>>` (as async-trait
+/// makes them), `unsafe fn`, early `return` and `?`. The body's tokens are
+/// kept, so errors in it point at the user's code. A target that borrows
+/// `self` is borrowed for the whole call.
+///
+/// ```
+/// use metrics_core::{timed, Family, Format, Histogram, Metrics, Outcome, Registry};
+/// use std::sync::Arc;
+///
+/// #[derive(Metrics)]
+/// struct Db {
+///     /// Query time by outcome.
+///     #[metrics(unit = "seconds")]
+///     query: Family<Outcome, Histogram>,
+/// }
+/// static DB: metrics_core::Global<Db> = metrics_core::Global::new();
+///
+/// #[timed(DB.query)]
+/// fn query(id: u32) -> Result<u32, String> {
+///     if id == 0 { return Err("no such row".into()); }
+///     Ok(id * 2)
+/// }
+///
+/// #[timed] // the built-in families
+/// fn tick() {}
+///
+/// assert_eq!(query(2), Ok(4));
+/// assert!(query(0).is_err());
+/// tick();
+/// assert_eq!(DB.query[Outcome::Ok].snapshot().count, 1);
+/// assert_eq!(DB.query[Outcome::Error].snapshot().count, 1);
+/// let text = Registry::global().encode_to_string(Format::Text);
+/// assert!(text.contains("function_calls_total{function=\"tick\","));
+/// ```
+#[proc_macro_attribute]
+pub fn timed(args: TokenStream, input: TokenStream) -> TokenStream {
+    timed::expand(args.into(), input.into()).into()
 }

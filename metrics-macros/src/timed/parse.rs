@@ -1,0 +1,193 @@
+//! The `#[timed(...)]` arguments and the shape of the function.
+
+use proc_macro2::{Span, TokenStream, TokenTree};
+use syn::parse::{ParseStream, Parser};
+use syn::punctuated::Punctuated;
+use syn::{Expr, GenericArgument, Ident, ItemFn, LitStr, PathArguments, ReturnType, Token, Type, TypeParamBound};
+
+use crate::attr::closest;
+use crate::errors::Errors;
+
+pub(crate) const KEYS: &[&str] = &["name", "buckets", "errors", "in_flight"];
+pub(crate) const FLAGS: &[&str] = &["result", "no_result", "in_flight"];
+
+#[derive(Default)]
+pub(crate) struct Options {
+    pub(crate) target: Option<Expr>,
+    pub(crate) name: Option<LitStr>,
+    pub(crate) buckets: Option<(Span, Expr)>,
+    pub(crate) errors: Option<(Span, Expr)>,
+    /// `in_flight` (flag: the built-in gauge) or `in_flight = <gauge>`.
+    pub(crate) in_flight: Option<(Span, Option<Expr>)>,
+    pub(crate) result: Option<Span>,
+    pub(crate) no_result: Option<Span>,
+}
+
+enum Arg {
+    Key(Ident, Expr),
+    Flag(Ident),
+    Target(Expr),
+}
+
+fn parse_arg(input: ParseStream<'_>) -> syn::Result<Arg> {
+    if input.peek(Ident) && input.peek2(Token![=]) && !input.peek2(Token![==]) {
+        let key: Ident = input.parse()?;
+        input.parse::<Token![=]>()?;
+        return Ok(Arg::Key(key, input.parse()?));
+    }
+    let fork = input.fork();
+    if let Ok(ident) = fork.parse::<Ident>() {
+        if fork.is_empty() || fork.peek(Token![,]) {
+            let name = ident.to_string();
+            // A bare lowercase word is an option (or a misspelt one);
+            // targets are statics (`LATENCY`) or paths (`METRICS.latency`).
+            if FLAGS.contains(&name.as_str()) || name.chars().all(|c| c.is_lowercase() || c == '_') {
+                input.parse::<Ident>()?;
+                return Ok(Arg::Flag(ident));
+            }
+        }
+    }
+    Ok(Arg::Target(input.parse()?))
+}
+
+pub(crate) fn parse_options(args: TokenStream, errors: &mut Errors) -> Options {
+    let mut options = Options::default();
+    let parser = |input: ParseStream<'_>| Punctuated::<Arg, Token![,]>::parse_terminated_with(input, parse_arg);
+    let parsed = match parser.parse2(args) {
+        Ok(parsed) => parsed,
+        Err(e) => {
+            errors.push(e);
+            return options;
+        }
+    };
+    let mut seen: Vec<String> = Vec::new();
+    for arg in parsed {
+        let (key, span) = match &arg {
+            Arg::Key(k, _) | Arg::Flag(k) => (k.to_string(), k.span()),
+            Arg::Target(e) => ("target".to_owned(), syn::spanned::Spanned::span(e)),
+        };
+        if seen.contains(&key) {
+            let what = if key == "target" { "a second target".to_owned() } else { format!("`{key}` given twice") };
+            errors.at_span(span, format!("{what}: `#[timed]` takes each option once"));
+            continue;
+        }
+        seen.push(key.clone());
+        match arg {
+            Arg::Target(expr) => options.target = Some(expr),
+            Arg::Key(k, value) => match key.as_str() {
+                "name" => match value {
+                    Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => options.name = Some(s),
+                    other => errors.at(other, "`name` takes a string literal"),
+                },
+                "buckets" => options.buckets = Some((span, value)),
+                "errors" => options.errors = Some((span, value)),
+                "in_flight" => options.in_flight = Some((span, Some(value))),
+                _ => errors.at(&k, unknown(&key, KEYS)),
+            },
+            Arg::Flag(k) => match key.as_str() {
+                "result" => options.result = Some(span),
+                "no_result" => options.no_result = Some(span),
+                "in_flight" => options.in_flight = Some((span, None)),
+                _ => errors.at(&k, unknown(&key, FLAGS)),
+            },
+        }
+    }
+    options
+}
+
+fn unknown(key: &str, known: &[&str]) -> String {
+    let all: Vec<&str> = KEYS.iter().chain(FLAGS).copied().collect();
+    let hint = closest(key, &all).or_else(|| closest(key, known));
+    match hint {
+        Some(h) => format!("unknown `#[timed]` option `{key}`; did you mean `{h}`?"),
+        None => format!(
+            "unknown `#[timed]` option `{key}`; expected a target (`METRICS.field`), `name = \"...\"`, \
+             `buckets = ...`, `errors = ...`, `in_flight`, `result` or `no_result`"
+        ),
+    }
+}
+
+/// How the function returns, which decides how it is wrapped.
+pub(crate) struct Shape {
+    pub(crate) kind: Kind,
+    /// The value the timer sees: the return type, or a future's output.
+    pub(crate) output: Option<Type>,
+    /// Whether an `Err` counts as the `error` outcome.
+    pub(crate) result: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Sync,
+    Async,
+    /// Returns `Pin<Box<dyn Future<Output = T> ...>>`, as async-trait makes.
+    BoxedFuture,
+}
+
+pub(crate) fn shape(function: &ItemFn, options: &Options) -> Shape {
+    let ret = match &function.sig.output {
+        ReturnType::Default => None,
+        ReturnType::Type(_, ty) => Some((**ty).clone()),
+    };
+    let (kind, output) = if function.sig.asyncness.is_some() {
+        (Kind::Async, ret)
+    } else if let Some(output) = ret.as_ref().and_then(boxed_future_output) {
+        (Kind::BoxedFuture, Some(output))
+    } else {
+        (Kind::Sync, ret)
+    };
+    let detected = output.as_ref().is_some_and(is_result);
+    let result = options.result.is_some() || (detected && options.no_result.is_none());
+    Shape { kind, output, result }
+}
+
+/// `Result<..>`, `io::Result<..>`, `anyhow::Result<..>`: named `Result`.
+fn is_result(ty: &Type) -> bool {
+    match ty {
+        Type::Path(p) => p.path.segments.last().is_some_and(|s| s.ident == "Result"),
+        Type::Paren(p) => is_result(&p.elem),
+        Type::Group(g) => is_result(&g.elem),
+        _ => false,
+    }
+}
+
+/// The `Output` of `Pin<Box<dyn Future<Output = T> + ...>>`.
+fn boxed_future_output(ty: &Type) -> Option<Type> {
+    let pin = last_segment(ty, "Pin")?;
+    let boxed = last_segment(first_type_arg(pin)?, "Box")?;
+    let Type::TraitObject(object) = first_type_arg(boxed)? else { return None };
+    object.bounds.iter().find_map(|bound| {
+        let TypeParamBound::Trait(t) = bound else { return None };
+        let future = t.path.segments.last().filter(|s| s.ident == "Future")?;
+        let PathArguments::AngleBracketed(args) = &future.arguments else { return None };
+        args.args.iter().find_map(|a| match a {
+            GenericArgument::AssocType(assoc) if assoc.ident == "Output" => Some(assoc.ty.clone()),
+            _ => None,
+        })
+    })
+}
+
+fn last_segment<'a>(ty: &'a Type, name: &str) -> Option<&'a syn::PathSegment> {
+    let Type::Path(p) = ty else { return None };
+    p.path.segments.last().filter(|s| s.ident == name)
+}
+
+fn first_type_arg(segment: &syn::PathSegment) -> Option<&Type> {
+    let PathArguments::AngleBracketed(args) = &segment.arguments else { return None };
+    args.args.iter().find_map(|a| match a {
+        GenericArgument::Type(t) => Some(t),
+        _ => None,
+    })
+}
+
+/// Whether a type mentions `impl Trait` (which cannot annotate a `let`).
+pub(crate) fn mentions_impl(ty: &Type) -> bool {
+    fn walk(tokens: TokenStream) -> bool {
+        tokens.into_iter().any(|t| match t {
+            TokenTree::Ident(i) => i == "impl",
+            TokenTree::Group(g) => walk(g.stream()),
+            _ => false,
+        })
+    }
+    walk(quote::quote!(#ty))
+}
