@@ -39,12 +39,19 @@ pub(crate) fn expand(function: &ItemFn, options: &Options, shape: &Shape) -> Tok
             }}
         }
     };
-    let target = match &options.in_flight {
-        Some((_, Some(gauge))) => quote_spanned! {gauge.span()=>
-            #private::WithInFlight::new(#target, &(#gauge))
-        },
-        _ => target,
+    let target_binding = Ident::new("__timed_target", Span::mixed_site());
+    let target_span = options.target.as_ref().map_or_else(Span::call_site, |t| t.span());
+    // One coercion, spanned at the target: a wrong target is one error.
+    let mut bind_target = quote_spanned! {target_span=>
+        let #target_binding: &dyn #private::TimedTarget = #target;
     };
+    if let Some((_, Some(gauge))) = &options.in_flight {
+        let with_gauge = Ident::new("__timed_in_flight", Span::mixed_site());
+        bind_target.extend(quote_spanned! {gauge.span()=>
+            let #with_gauge = #private::WithInFlight::new(#target_binding, &(#gauge));
+            let #target_binding: &dyn #private::TimedTarget = &#with_gauge;
+        });
+    }
 
     let outcome = if shape.result {
         quote!(#private::ReturnOutcome::outcome(&#value))
@@ -68,7 +75,8 @@ pub(crate) fn expand(function: &ItemFn, options: &Options, shape: &Shape) -> Tok
 
     let body = match shape.kind {
         Kind::Sync => quote! {
-            let #timer = #private::Timer::start(#target);
+            #bind_target
+            let #timer = #private::Timer::start(#target_binding);
             #[allow(clippy::redundant_closure_call)]
             let #value #annotation = (|| #block)();
             #record_error
@@ -76,7 +84,8 @@ pub(crate) fn expand(function: &ItemFn, options: &Options, shape: &Shape) -> Tok
             #value
         },
         Kind::Async => quote! {
-            let #timer = #private::Timer::start(#target);
+            #bind_target
+            let #timer = #private::Timer::start(#target_binding);
             let #value #annotation = async move #block.await;
             #record_error
             #timer.finish(#outcome);
@@ -86,7 +95,8 @@ pub(crate) fn expand(function: &ItemFn, options: &Options, shape: &Shape) -> Tok
             #[allow(clippy::redundant_closure_call)]
             let #future = (|| #block)();
             ::std::boxed::Box::pin(async move {
-                let #timer = #private::Timer::start(#target);
+                #bind_target
+            let #timer = #private::Timer::start(#target_binding);
                 let #value #annotation = #future.await;
                 #record_error
                 #timer.finish(#outcome);
