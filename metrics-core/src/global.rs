@@ -148,7 +148,11 @@ pub(crate) fn global() -> &'static GlobalState {
         }
         if let Some(builtin) = crate::timed::BuiltinTimed::from_link_time_sites() {
             if let Err(error) = registry.register(builtin) {
-                let error = GlobalRegistrationError { registration: "#[timed] built-in families", conflicting: None, error };
+                let error = GlobalRegistrationError {
+                    registration: "#[timed] built-in families",
+                    conflicting: None,
+                    error,
+                };
                 log::error!("{error}");
                 errors.push(error);
             }

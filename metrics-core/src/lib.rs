@@ -127,8 +127,8 @@ pub use histogram::{Histogram, HistogramOptions, HistogramSnapshot, InvalidObser
 pub use info::{Info, InfoError};
 pub use label::{DenseLabelSet, LabelField, LabelSet, LabelValue};
 pub use metric::{EncodeMetric, Metric};
-pub use timed::Outcome;
 pub use registry::{Collector, CollectorId, ExpositionStats, Families, Registry, RegistryError};
+pub use timed::Outcome;
 
 #[cfg(feature = "derive")]
 pub use metrics_macros::{register, timed, LabelSet, LabelValue, Metrics};

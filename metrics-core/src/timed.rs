@@ -30,7 +30,12 @@ pub enum Outcome {
 
 impl LabelValue for Outcome {
     const NAME: &'static str = "result";
-    const VALUES: &'static [Self] = &[Outcome::Ok, Outcome::Error, Outcome::Panic, Outcome::Cancelled];
+    const VALUES: &'static [Self] = &[
+        Outcome::Ok,
+        Outcome::Error,
+        Outcome::Panic,
+        Outcome::Cancelled,
+    ];
     const STRINGS: &'static [&'static str] = &["ok", "error", "panic", "cancelled"];
     fn index(self) -> usize {
         self as usize
@@ -186,14 +191,19 @@ impl<'a> Timer<'a> {
     #[inline]
     pub fn start(target: &'a dyn TimedTarget) -> Self {
         target.enter();
-        Timer { target, start: Instant::now(), finished: false }
+        Timer {
+            target,
+            start: Instant::now(),
+            finished: false,
+        }
     }
 
     /// Records the call's outcome and duration.
     #[inline]
     pub fn finish(mut self, outcome: Outcome) {
         self.finished = true;
-        self.target.record(outcome, self.start.elapsed().as_secs_f64());
+        self.target
+            .record(outcome, self.start.elapsed().as_secs_f64());
     }
 
     /// Seconds since the call started.
@@ -207,8 +217,13 @@ impl Drop for Timer<'_> {
     #[inline]
     fn drop(&mut self) {
         if !self.finished {
-            let outcome = if std::thread::panicking() { Outcome::Panic } else { Outcome::Cancelled };
-            self.target.record(outcome, self.start.elapsed().as_secs_f64());
+            let outcome = if std::thread::panicking() {
+                Outcome::Panic
+            } else {
+                Outcome::Cancelled
+            };
+            self.target
+                .record(outcome, self.start.elapsed().as_secs_f64());
         }
         self.target.exit();
     }
@@ -242,7 +257,13 @@ impl TimedSite {
         buckets: Option<Buckets>,
         in_flight: bool,
     ) -> Self {
-        TimedSite { function, module, buckets, in_flight, series: OnceLock::new() }
+        TimedSite {
+            function,
+            module,
+            buckets,
+            in_flight,
+            series: OnceLock::new(),
+        }
     }
 
     fn series(&self) -> &SiteSeries {
@@ -254,7 +275,11 @@ impl TimedSite {
                 calls: std::array::from_fn(|_| Counter::new()),
                 in_flight: Gauge::new(),
                 outcome_labels: std::array::from_fn(|i| {
-                    format!("{labels},{}", render_label_pairs([("result", Outcome::STRINGS[i])])).into()
+                    format!(
+                        "{labels},{}",
+                        render_label_pairs([("result", Outcome::STRINGS[i])])
+                    )
+                    .into()
                 }),
                 labels: labels.into(),
             }
@@ -288,7 +313,10 @@ impl TimedTarget for TimedSite {
 
 impl fmt::Debug for TimedSite {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("TimedSite").field("function", &self.function).field("module", &self.module).finish()
+        f.debug_struct("TimedSite")
+            .field("function", &self.function)
+            .field("module", &self.module)
+            .finish()
     }
 }
 
@@ -352,14 +380,25 @@ impl BuiltinTimed {
                     "Duration of #[timed] function calls, by outcome.",
                     Some("seconds"),
                 ),
-                SitesPart { sites: sites.clone(), part: Part::Durations },
+                SitesPart {
+                    sites: sites.clone(),
+                    part: Part::Durations,
+                },
             ),
             (
-                Metadata::from_static("function_calls", "Calls of #[timed] functions, by outcome.", None),
-                SitesPart { sites: sites.clone(), part: Part::Calls },
+                Metadata::from_static(
+                    "function_calls",
+                    "Calls of #[timed] functions, by outcome.",
+                    None,
+                ),
+                SitesPart {
+                    sites: sites.clone(),
+                    part: Part::Calls,
+                },
             ),
         ];
-        let in_flight: Vec<&'static TimedSite> = sites.into_iter().filter(|s| s.in_flight).collect();
+        let in_flight: Vec<&'static TimedSite> =
+            sites.into_iter().filter(|s| s.in_flight).collect();
         if !in_flight.is_empty() {
             families.push((
                 Metadata::from_static(
@@ -367,7 +406,10 @@ impl BuiltinTimed {
                     "Calls of #[timed(in_flight)] functions in progress.",
                     None,
                 ),
-                SitesPart { sites: in_flight, part: Part::InFlight },
+                SitesPart {
+                    sites: in_flight,
+                    part: Part::InFlight,
+                },
             ));
         }
         Some(BuiltinTimed { families })
@@ -396,7 +438,10 @@ impl EncodeMetric for SitesPart {
             Part::InFlight => &["function", "module"],
             _ => &["function", "module", "result"],
         };
-        names.iter().map(|n| std::borrow::Cow::Borrowed(*n)).collect()
+        names
+            .iter()
+            .map(|n| std::borrow::Cow::Borrowed(*n))
+            .collect()
     }
 
     fn encode(&self, out: &mut FamilyWriter<'_>) {
@@ -472,7 +517,10 @@ mod tests {
         timer.finish(Outcome::Ok);
         assert_eq!(SITE.series().in_flight.get(), 0);
         assert_eq!(SITE.series().calls[0].get(), 1);
-        assert_eq!(&*SITE.series().outcome_labels[3], "function=\"f\",module=\"m\",result=\"cancelled\"");
+        assert_eq!(
+            &*SITE.series().outcome_labels[3],
+            "function=\"f\",module=\"m\",result=\"cancelled\""
+        );
         assert!(format!("{SITE:?}").contains("\"f\""));
     }
 }

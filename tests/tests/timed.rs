@@ -6,8 +6,8 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use metrics_core::{
-    testing, timed, Counter, Family, Format, Gauge, Global, Histogram, LabelValue, Metrics, Outcome,
-    Registry,
+    testing, timed, Counter, Family, Format, Gauge, Global, Histogram, LabelValue, Metrics,
+    Outcome, Registry,
 };
 
 #[derive(LabelValue, Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -103,9 +103,20 @@ fn sync_outcomes_are_counted_exactly() {
     assert_eq!(lookup(7), Err(DbError::Conflict));
     let caught = std::panic::catch_unwind(|| lookup(13));
     let message = caught.unwrap_err();
-    assert_eq!(message.downcast_ref::<&str>(), Some(&"unlucky"), "the panic continues unchanged");
+    assert_eq!(
+        message.downcast_ref::<&str>(),
+        Some(&"unlucky"),
+        "the panic continues unchanged"
+    );
     let after = [Outcome::Ok, Outcome::Error, Outcome::Panic].map(|o| count(&M.sync_calls, o));
-    assert_eq!([after[0] - before[0], after[1] - before[1], after[2] - before[2]], [2, 2, 1]);
+    assert_eq!(
+        [
+            after[0] - before[0],
+            after[1] - before[1],
+            after[2] - before[2]
+        ],
+        [2, 2, 1]
+    );
     assert!(M.db_errors[DbError::NotFound].get() >= 1);
     assert!(M.db_errors[DbError::Conflict].get() >= 1);
 }
@@ -232,7 +243,11 @@ fn methods_generics_and_recursion() {
 
     let before = M.recursion.snapshot().count;
     assert_eq!(factorial(5), 120);
-    assert_eq!(M.recursion.snapshot().count - before, 5, "every recursive call is timed");
+    assert_eq!(
+        M.recursion.snapshot().count - before,
+        5,
+        "every recursive call is timed"
+    );
 }
 
 // --- async: ok, error, panic, cancelled, on a multi-threaded runtime ---
@@ -251,7 +266,12 @@ async fn fetch(id: u32, delay_ms: u64) -> Result<u32, String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn async_outcomes_are_counted_exactly() {
-    let outcomes = [Outcome::Ok, Outcome::Error, Outcome::Panic, Outcome::Cancelled];
+    let outcomes = [
+        Outcome::Ok,
+        Outcome::Error,
+        Outcome::Panic,
+        Outcome::Cancelled,
+    ];
     let before = outcomes.map(|o| count(&M.async_calls, o));
 
     let mut tasks = Vec::new();
@@ -282,7 +302,10 @@ async fn async_outcomes_are_counted_exactly() {
 // --- async-trait style boxed futures ---
 
 trait Store {
-    fn get<'a>(&'a self, key: &'a str) -> Pin<Box<dyn Future<Output = Result<String, String>> + Send + 'a>>;
+    fn get<'a>(
+        &'a self,
+        key: &'a str,
+    ) -> Pin<Box<dyn Future<Output = Result<String, String>> + Send + 'a>>;
 }
 
 struct MemoryStore;
@@ -291,7 +314,10 @@ static GETS: AtomicU32 = AtomicU32::new(0);
 
 impl Store for MemoryStore {
     #[timed(M.boxed_calls)]
-    fn get<'a>(&'a self, key: &'a str) -> Pin<Box<dyn Future<Output = Result<String, String>> + Send + 'a>> {
+    fn get<'a>(
+        &'a self,
+        key: &'a str,
+    ) -> Pin<Box<dyn Future<Output = Result<String, String>> + Send + 'a>> {
         GETS.fetch_add(1, Ordering::Relaxed);
         Box::pin(async move {
             let delay = if key == "slow" { 10_000 } else { 1 };
@@ -308,15 +334,25 @@ impl Store for MemoryStore {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn boxed_futures_are_timed_to_completion() {
     let store = MemoryStore;
-    let before = [ResultLabel::Success, ResultLabel::Failure, ResultLabel::Abandoned]
-        .map(|l| M.boxed_calls[l].snapshot().count);
+    let before = [
+        ResultLabel::Success,
+        ResultLabel::Failure,
+        ResultLabel::Abandoned,
+    ]
+    .map(|l| M.boxed_calls[l].snapshot().count);
     assert_eq!(store.get("k").await.unwrap(), "K");
     assert!(store.get("").await.is_err());
     drop(store.get("never polled"));
     let pending = store.get("slow");
-    assert!(tokio::time::timeout(Duration::from_millis(20), pending).await.is_err());
-    let after = [ResultLabel::Success, ResultLabel::Failure, ResultLabel::Abandoned]
-        .map(|l| M.boxed_calls[l].snapshot().count);
+    assert!(tokio::time::timeout(Duration::from_millis(20), pending)
+        .await
+        .is_err());
+    let after = [
+        ResultLabel::Success,
+        ResultLabel::Failure,
+        ResultLabel::Abandoned,
+    ]
+    .map(|l| M.boxed_calls[l].snapshot().count);
     // The unpolled future never started (not recorded); the timed-out one
     // was dropped mid-await: cancelled.
     let delta: Vec<u64> = after.iter().zip(&before).map(|(a, b)| a - b).collect();
@@ -346,13 +382,40 @@ fn builtin_families_expose_every_function_at_zero() {
     let registry = Registry::global();
     let module = module_path!();
     let get = |name: &str, function: &str, result: &str| {
-        testing::sample_value(registry, name, &[("function", function), ("module", module), ("result", result)])
+        testing::sample_value(
+            registry,
+            name,
+            &[
+                ("function", function),
+                ("module", module),
+                ("result", result),
+            ],
+        )
     };
-    assert_eq!(get("function_calls_total", "builtin_plain", "ok"), Some(1.0));
-    assert_eq!(get("function_calls_total", "renamed_builtin", "error"), Some(1.0));
-    assert_eq!(get("function_calls_total", "builtin_never_called", "ok"), Some(0.0));
-    assert_eq!(get("function_calls_total", "builtin_never_called", "cancelled"), Some(0.0));
-    assert_eq!(get("function_calls_duration_seconds_count", "builtin_plain", "ok"), Some(1.0));
+    assert_eq!(
+        get("function_calls_total", "builtin_plain", "ok"),
+        Some(1.0)
+    );
+    assert_eq!(
+        get("function_calls_total", "renamed_builtin", "error"),
+        Some(1.0)
+    );
+    assert_eq!(
+        get("function_calls_total", "builtin_never_called", "ok"),
+        Some(0.0)
+    );
+    assert_eq!(
+        get("function_calls_total", "builtin_never_called", "cancelled"),
+        Some(0.0)
+    );
+    assert_eq!(
+        get(
+            "function_calls_duration_seconds_count",
+            "builtin_plain",
+            "ok"
+        ),
+        Some(1.0)
+    );
     let text = registry.encode_to_string(Format::Text);
     assert!(
         text.contains(&format!(
@@ -361,7 +424,11 @@ fn builtin_families_expose_every_function_at_zero() {
         "{text}"
     );
     assert_eq!(
-        testing::sample_value(registry, "function_calls_in_flight", &[("function", "renamed_builtin"), ("module", module)]),
+        testing::sample_value(
+            registry,
+            "function_calls_in_flight",
+            &[("function", "renamed_builtin"), ("module", module)]
+        ),
         Some(0.0)
     );
     testing::assert_global_registry_ok();

@@ -8,7 +8,10 @@ use crate::errors::Errors;
 
 pub(crate) fn check(function: &ItemFn, options: &Options, shape: &Shape, errors: &mut Errors) {
     if let Some(constness) = &function.sig.constness {
-        errors.at(constness, "`#[timed]` cannot time a `const fn`: reading the clock is not `const`");
+        errors.at(
+            constness,
+            "`#[timed]` cannot time a `const fn`: reading the clock is not `const`",
+        );
     }
     if let (Some(_), Some((span, _))) = (&options.target, &options.buckets) {
         errors.at_span(

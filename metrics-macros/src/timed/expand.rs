@@ -11,7 +11,12 @@ use syn::{Ident, ItemFn};
 use super::parse::{mentions_impl, Kind, Options, Shape};
 
 pub(crate) fn expand(function: &ItemFn, options: &Options, shape: &Shape) -> TokenStream {
-    let ItemFn { attrs, vis, sig, block } = function;
+    let ItemFn {
+        attrs,
+        vis,
+        sig,
+        block,
+    } = function;
     let krate = quote!(::metrics_core);
     let private = quote!(#krate::__private);
     // Hygienic names: the body cannot see or shadow them.
@@ -22,7 +27,10 @@ pub(crate) fn expand(function: &ItemFn, options: &Options, shape: &Shape) -> Tok
     let target = match &options.target {
         Some(expr) => quote_spanned!(expr.span()=> &(#expr)),
         None => {
-            let name = options.name.as_ref().map_or_else(|| sig.ident.to_string(), |n| n.value());
+            let name = options
+                .name
+                .as_ref()
+                .map_or_else(|| sig.ident.to_string(), |n| n.value());
             let buckets = match &options.buckets {
                 Some((_, expr)) => quote_spanned! {expr.span()=>
                     ::core::option::Option::Some({ const BUCKETS: #krate::Buckets = #expr; BUCKETS })
@@ -40,7 +48,10 @@ pub(crate) fn expand(function: &ItemFn, options: &Options, shape: &Shape) -> Tok
         }
     };
     let target_binding = Ident::new("__timed_target", Span::mixed_site());
-    let target_span = options.target.as_ref().map_or_else(Span::call_site, |t| t.span());
+    let target_span = options
+        .target
+        .as_ref()
+        .map_or_else(Span::call_site, |t| t.span());
     // One coercion, spanned at the target: a wrong target is one error.
     let mut bind_target = quote_spanned! {target_span=>
         let #target_binding: &dyn #private::TimedTarget = #target;

@@ -36,5 +36,9 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
 }
 
 fn first_token_span(input: &TokenStream) -> proc_macro2::Span {
-    input.clone().into_iter().next().map_or_else(proc_macro2::Span::call_site, |t| t.span())
+    input
+        .clone()
+        .into_iter()
+        .next()
+        .map_or_else(proc_macro2::Span::call_site, |t| t.span())
 }

@@ -3,7 +3,10 @@
 use proc_macro2::{Span, TokenStream, TokenTree};
 use syn::parse::{ParseStream, Parser};
 use syn::punctuated::Punctuated;
-use syn::{Expr, GenericArgument, Ident, ItemFn, LitStr, PathArguments, ReturnType, Token, Type, TypeParamBound};
+use syn::{
+    Expr, GenericArgument, Ident, ItemFn, LitStr, PathArguments, ReturnType, Token, Type,
+    TypeParamBound,
+};
 
 use crate::attr::closest;
 use crate::errors::Errors;
@@ -41,7 +44,8 @@ fn parse_arg(input: ParseStream<'_>) -> syn::Result<Arg> {
             let name = ident.to_string();
             // A bare lowercase word is an option (or a misspelt one);
             // targets are statics (`LATENCY`) or paths (`METRICS.latency`).
-            if FLAGS.contains(&name.as_str()) || name.chars().all(|c| c.is_lowercase() || c == '_') {
+            if FLAGS.contains(&name.as_str()) || name.chars().all(|c| c.is_lowercase() || c == '_')
+            {
                 input.parse::<Ident>()?;
                 return Ok(Arg::Flag(ident));
             }
@@ -52,7 +56,9 @@ fn parse_arg(input: ParseStream<'_>) -> syn::Result<Arg> {
 
 pub(crate) fn parse_options(args: TokenStream, errors: &mut Errors) -> Options {
     let mut options = Options::default();
-    let parser = |input: ParseStream<'_>| Punctuated::<Arg, Token![,]>::parse_terminated_with(input, parse_arg);
+    let parser = |input: ParseStream<'_>| {
+        Punctuated::<Arg, Token![,]>::parse_terminated_with(input, parse_arg)
+    };
     let parsed = match parser.parse2(args) {
         Ok(parsed) => parsed,
         Err(e) => {
@@ -67,7 +73,11 @@ pub(crate) fn parse_options(args: TokenStream, errors: &mut Errors) -> Options {
             Arg::Target(e) => ("target".to_owned(), syn::spanned::Spanned::span(e)),
         };
         if seen.contains(&key) {
-            let what = if key == "target" { "a second target".to_owned() } else { format!("`{key}` given twice") };
+            let what = if key == "target" {
+                "a second target".to_owned()
+            } else {
+                format!("`{key}` given twice")
+            };
             errors.at_span(span, format!("{what}: `#[timed]` takes each option once"));
             continue;
         }
@@ -76,7 +86,10 @@ pub(crate) fn parse_options(args: TokenStream, errors: &mut Errors) -> Options {
             Arg::Target(expr) => options.target = Some(expr),
             Arg::Key(k, value) => match key.as_str() {
                 "name" => match value {
-                    Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => options.name = Some(s),
+                    Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(s),
+                        ..
+                    }) => options.name = Some(s),
                     other => errors.at(other, "`name` takes a string literal"),
                 },
                 "buckets" => options.buckets = Some((span, value)),
@@ -138,7 +151,11 @@ pub(crate) fn shape(function: &ItemFn, options: &Options) -> Shape {
     };
     let detected = output.as_ref().is_some_and(is_result);
     let result = options.result.is_some() || (detected && options.no_result.is_none());
-    Shape { kind, output, result }
+    Shape {
+        kind,
+        output,
+        result,
+    }
 }
 
 /// `Result<..>`, `io::Result<..>`, `anyhow::Result<..>`: named `Result`.
@@ -155,11 +172,17 @@ fn is_result(ty: &Type) -> bool {
 fn boxed_future_output(ty: &Type) -> Option<Type> {
     let pin = last_segment(ty, "Pin")?;
     let boxed = last_segment(first_type_arg(pin)?, "Box")?;
-    let Type::TraitObject(object) = first_type_arg(boxed)? else { return None };
+    let Type::TraitObject(object) = first_type_arg(boxed)? else {
+        return None;
+    };
     object.bounds.iter().find_map(|bound| {
-        let TypeParamBound::Trait(t) = bound else { return None };
+        let TypeParamBound::Trait(t) = bound else {
+            return None;
+        };
         let future = t.path.segments.last().filter(|s| s.ident == "Future")?;
-        let PathArguments::AngleBracketed(args) = &future.arguments else { return None };
+        let PathArguments::AngleBracketed(args) = &future.arguments else {
+            return None;
+        };
         args.args.iter().find_map(|a| match a {
             GenericArgument::AssocType(assoc) if assoc.ident == "Output" => Some(assoc.ty.clone()),
             _ => None,
@@ -173,7 +196,9 @@ fn last_segment<'a>(ty: &'a Type, name: &str) -> Option<&'a syn::PathSegment> {
 }
 
 fn first_type_arg(segment: &syn::PathSegment) -> Option<&Type> {
-    let PathArguments::AngleBracketed(args) = &segment.arguments else { return None };
+    let PathArguments::AngleBracketed(args) = &segment.arguments else {
+        return None;
+    };
     args.args.iter().find_map(|a| match a {
         GenericArgument::Type(t) => Some(t),
         _ => None,
