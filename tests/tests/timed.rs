@@ -61,6 +61,9 @@ struct TimedMetrics {
     /// Generic calls.
     #[metrics(unit = "seconds")]
     generic: Family<Outcome, Histogram>,
+    /// Async method calls.
+    #[metrics(unit = "seconds")]
+    async_methods: Family<Outcome, Histogram>,
     /// Recursive calls.
     #[metrics(unit = "seconds")]
     recursion: Histogram,
@@ -176,6 +179,25 @@ impl Service {
     #[timed(M.methods)]
     fn by_value(self) -> u32 {
         self.calls
+    }
+
+    #[timed(M.async_methods)]
+    async fn by_ref_async(&self, extra: u32) -> u32 {
+        tokio::task::yield_now().await;
+        self.calls + extra
+    }
+}
+
+trait AsyncSource {
+    async fn next_value(&mut self) -> Option<u32>;
+}
+
+impl AsyncSource for Service {
+    #[timed(M.async_methods)]
+    async fn next_value(&mut self) -> Option<u32> {
+        tokio::task::yield_now().await;
+        self.calls += 1;
+        Some(self.calls)
     }
 }
 
@@ -297,6 +319,14 @@ async fn async_outcomes_are_counted_exactly() {
     let after = outcomes.map(|o| count(&M.async_calls, o));
     let delta: Vec<u64> = after.iter().zip(&before).map(|(a, b)| a - b).collect();
     assert_eq!(delta, [20, 1, 1, 2]);
+}
+
+#[tokio::test]
+async fn async_methods() {
+    let mut s = Service { calls: 1 };
+    assert_eq!(s.by_ref_async(2).await, 3);
+    assert_eq!(s.next_value().await, Some(2));
+    assert_eq!(count(&M.async_methods, Outcome::Ok), 2);
 }
 
 // --- async-trait style boxed futures ---
