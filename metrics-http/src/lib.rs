@@ -1,4 +1,48 @@
-//! HTTP exposition for `metrics-core` registries.
+//! A hyper 1.x endpoint that Prometheus scrapes without surprises, plus a
+//! Pushgateway client for batch jobs.
 //!
-//! The hyper 1.x server (`/metrics`, `/health`, `/ready`) and the Pushgateway
-//! client are not built yet; this crate currently exports nothing.
+//! * `GET /metrics`: OpenMetrics 1.0.0 when `Accept` prefers it (as
+//!   Prometheus 2.x does), text 0.0.4 otherwise (`?format=text` or
+//!   `?format=openmetrics` forces one); gzip when accepted (`Vary` set);
+//!   `HEAD` answered; optional body cache with a TTL; a scrape timeout
+//!   that serves the last good body instead of hanging; a scrape rate
+//!   limit answering `429` with `Retry-After`; an optional bearer token
+//!   compared in constant time (`401` with `WWW-Authenticate`).
+//! * `GET /health`: liveness, `{"status":"ok","version":..,"uptime_seconds":..}`.
+//! * `GET /ready`: readiness from the application's checks; `503` naming
+//!   the failing ones.
+//! * Unknown paths `404`, other methods `405`, request bodies `413`,
+//!   oversized heads `431`, slow heads timed out; graceful shutdown.
+//! * Self-metrics in the served registry (`metrics_http_*`).
+//!
+//! ```no_run
+//! use metrics_core::Registry;
+//! use metrics_http::{shutdown_signal, Endpoint};
+//!
+//! # async fn run() -> Result<(), metrics_http::Error> {
+//! let endpoint = Endpoint::builder(Registry::global()).version(env!("CARGO_PKG_VERSION")).build()?;
+//! let server = endpoint.bind("127.0.0.1:9090").await?;
+//! server.serve(shutdown_signal()).await;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Environment for [`EndpointBuilder::from_env`]: `METRICS_ADDR`
+//! (`host:port`) and `METRICS_TOKEN` (bearer token).
+
+mod auth;
+mod config;
+mod endpoint;
+mod json;
+mod negotiate;
+pub mod push;
+mod self_metrics;
+mod server;
+
+pub use config::{
+    CheckResult, EndpointBuilder, Error, RegistrySource, ADDR_ENV, DEFAULT_ADDR, TOKEN_ENV,
+};
+pub use endpoint::Endpoint;
+pub use negotiate::{accepts_gzip, negotiate_format};
+pub use push::{PushError, Pushgateway};
+pub use server::{shutdown_signal, Server};
