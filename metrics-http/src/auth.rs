@@ -16,7 +16,11 @@ pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 /// Whether an `Authorization` header carries `Bearer <token>`.
 pub(crate) fn bearer_matches(header: Option<&[u8]>, token: &[u8]) -> bool {
     let Some(header) = header else { return false };
-    let Some(rest) = header.get(..7).filter(|p| p.eq_ignore_ascii_case(b"bearer ")).map(|_| &header[7..]) else {
+    let Some(rest) = header
+        .get(..7)
+        .filter(|p| p.eq_ignore_ascii_case(b"bearer "))
+        .map(|_| &header[7..])
+    else {
         return false;
     };
     let presented = rest.trim_ascii();

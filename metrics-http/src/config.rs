@@ -37,8 +37,14 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Registry(e) => write!(f, "registering the endpoint's own metrics failed: {e}"),
-            Error::InvalidPath(p) => write!(f, "invalid endpoint path `{p}`: paths start with `/` and differ"),
-            Error::InvalidAddr(a) => write!(f, "invalid listening address `{a}` (expected host:port, e.g. 127.0.0.1:9090)"),
+            Error::InvalidPath(p) => write!(
+                f,
+                "invalid endpoint path `{p}`: paths start with `/` and differ"
+            ),
+            Error::InvalidAddr(a) => write!(
+                f,
+                "invalid listening address `{a}` (expected host:port, e.g. 127.0.0.1:9090)"
+            ),
             Error::Io(e) => write!(f, "binding the listener failed: {e}"),
         }
     }
@@ -88,7 +94,8 @@ impl From<Arc<Registry>> for RegistrySource {
 /// ready.
 pub type CheckResult = Result<(), String>;
 
-pub(crate) type Check = Arc<dyn Fn() -> Pin<Box<dyn Future<Output = CheckResult> + Send>> + Send + Sync>;
+pub(crate) type Check =
+    Arc<dyn Fn() -> Pin<Box<dyn Future<Output = CheckResult> + Send>> + Send + Sync>;
 
 /// Configures an [`Endpoint`](crate::Endpoint).
 ///
@@ -265,7 +272,8 @@ impl EndpointBuilder {
         F: Fn() -> Fut + Send + Sync + 'static,
         Fut: Future<Output = CheckResult> + Send + 'static,
     {
-        self.checks.push((name.into(), Arc::new(move || Box::pin(check()))));
+        self.checks
+            .push((name.into(), Arc::new(move || Box::pin(check()))));
         self
     }
 

@@ -86,14 +86,20 @@ impl Endpoint {
         let registry = config.registry.clone();
         let metrics = if config.self_metrics {
             let metrics = Arc::new(HttpMetrics::default());
-            registry.get().register(Arc::clone(&metrics)).map_err(Error::Registry)?;
+            registry
+                .get()
+                .register(Arc::clone(&metrics))
+                .map_err(Error::Registry)?;
             Some(metrics)
         } else {
             None
         };
         let checks = std::mem::take(&mut config.checks);
         let rate = config.rate_limit.map(|(burst, _)| {
-            Mutex::new(Bucket { tokens: f64::from(burst), updated: Instant::now() })
+            Mutex::new(Bucket {
+                tokens: f64::from(burst),
+                updated: Instant::now(),
+            })
         });
         let encoders = Arc::new(Semaphore::new(config.max_concurrent_encodes.max(1)));
         Ok(Endpoint {
@@ -134,7 +140,9 @@ impl Endpoint {
         let head = request.method() == Method::HEAD;
         if request.method() != Method::GET && !head {
             let mut response = text(StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n");
-            response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+            response
+                .headers_mut()
+                .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
             return response;
         }
         // A body larger than allowed: declared by Content-Length, or hinted
@@ -153,12 +161,16 @@ impl Endpoint {
             Route::Metrics | Route::Ready => true,
         };
         if let (Some(token), true) = (&config.token, needs_token) {
-            let presented = request.headers().get(header::AUTHORIZATION).map(HeaderValue::as_bytes);
+            let presented = request
+                .headers()
+                .get(header::AUTHORIZATION)
+                .map(HeaderValue::as_bytes);
             if !bearer_matches(presented, token.as_bytes()) {
                 let mut response = text(StatusCode::UNAUTHORIZED, "unauthorized\n");
-                response
-                    .headers_mut()
-                    .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"metrics\""));
+                response.headers_mut().insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static("Bearer realm=\"metrics\""),
+                );
                 return response;
             }
         }
@@ -175,7 +187,8 @@ impl Endpoint {
     }
 
     fn take_rate_token(&self) -> Result<(), u64> {
-        let (Some(bucket), Some((burst, per))) = (&self.inner.rate, self.inner.config.rate_limit) else {
+        let (Some(bucket), Some((burst, per))) = (&self.inner.rate, self.inner.config.rate_limit)
+        else {
             return Ok(());
         };
         let rate = f64::from(burst) / per.as_secs_f64();
@@ -197,7 +210,9 @@ impl Endpoint {
     async fn metrics<B>(&self, request: &Request<B>) -> Response<Body200> {
         if let Err(retry_after) = self.take_rate_token() {
             let mut response = text(StatusCode::TOO_MANY_REQUESTS, "too many scrapes\n");
-            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
             return response;
         }
         let headers = request.headers();
@@ -208,14 +223,24 @@ impl Endpoint {
                 _ => None,
             })
         });
-        let format = forced
-            .unwrap_or_else(|| negotiate_format(headers.get(header::ACCEPT).and_then(|v| v.to_str().ok())));
+        let format = forced.unwrap_or_else(|| {
+            negotiate_format(headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()))
+        });
         let gzip = self.inner.config.gzip
-            && accepts_gzip(headers.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()));
+            && accepts_gzip(
+                headers
+                    .get(header::ACCEPT_ENCODING)
+                    .and_then(|v| v.to_str().ok()),
+            );
 
         let (encoded, stale) = match self.body(format).await {
             Some(found) => found,
-            None => return text(StatusCode::SERVICE_UNAVAILABLE, "scrape timed out and no earlier body exists\n"),
+            None => {
+                return text(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "scrape timed out and no earlier body exists\n",
+                )
+            }
         };
         let body = if gzip {
             encoded.gzip.get_or_init(|| compress(&encoded.body)).clone()
@@ -223,15 +248,23 @@ impl Endpoint {
             encoded.body.clone()
         };
         if let Some(metrics) = &self.inner.metrics {
-            metrics.response_size.set(i64::try_from(body.len()).unwrap_or(i64::MAX));
+            metrics
+                .response_size
+                .set(i64::try_from(body.len()).unwrap_or(i64::MAX));
             if stale {
                 metrics.stale_responses.inc();
             }
         }
         let mut response = Response::new(Full::new(body));
         let h = response.headers_mut();
-        h.insert(header::CONTENT_TYPE, HeaderValue::from_static(format.content_type()));
-        h.insert(header::VARY, HeaderValue::from_static("Accept, Accept-Encoding"));
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(format.content_type()),
+        );
+        h.insert(
+            header::VARY,
+            HeaderValue::from_static("Accept, Accept-Encoding"),
+        );
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         if gzip {
             h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
@@ -281,7 +314,10 @@ impl Endpoint {
     fn health(&self) -> Response<Body200> {
         let mut body = String::from("{\"status\":\"ok\",\"version\":");
         json::string(&mut body, &self.inner.config.version);
-        body.push_str(&format!(",\"uptime_seconds\":{:.3}}}\n", self.inner.started.elapsed().as_secs_f64()));
+        body.push_str(&format!(
+            ",\"uptime_seconds\":{:.3}}}\n",
+            self.inner.started.elapsed().as_secs_f64()
+        ));
         json_response(StatusCode::OK, body)
     }
 
@@ -294,7 +330,10 @@ impl Endpoint {
             .iter()
             .map(|(name, check)| {
                 let future = check();
-                (name, tokio::spawn(async move { tokio::time::timeout(timeout, future).await }))
+                (
+                    name,
+                    tokio::spawn(async move { tokio::time::timeout(timeout, future).await }),
+                )
             })
             .collect();
         let mut results: Vec<(&String, Result<(), String>)> = Vec::with_capacity(running.len());
@@ -308,9 +347,17 @@ impl Endpoint {
             results.push((name, result));
         }
         let ready = results.iter().all(|(_, r)| r.is_ok());
-        let mut body = String::from(if ready { "{\"status\":\"ready\"" } else { "{\"status\":\"not ready\"" });
+        let mut body = String::from(if ready {
+            "{\"status\":\"ready\""
+        } else {
+            "{\"status\":\"not ready\""
+        });
         body.push_str(",\"failing\":[");
-        let failing: Vec<&&String> = results.iter().filter(|(_, r)| r.is_err()).map(|(n, _)| n).collect();
+        let failing: Vec<&&String> = results
+            .iter()
+            .filter(|(_, r)| r.is_err())
+            .map(|(n, _)| n)
+            .collect();
         for (i, name) in failing.iter().enumerate() {
             if i > 0 {
                 body.push(',');
@@ -333,7 +380,14 @@ impl Endpoint {
             }
         }
         body.push_str("}}\n");
-        json_response(if ready { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE }, body)
+        json_response(
+            if ready {
+                StatusCode::OK
+            } else {
+                StatusCode::SERVICE_UNAVAILABLE
+            },
+            body,
+        )
     }
 }
 
@@ -342,14 +396,26 @@ impl Inner {
         let start = Instant::now();
         let mut body = Vec::with_capacity(64 * 1024);
         // Writing into a Vec cannot fail.
-        let stats = self.registry.get().encode(format, &mut body).unwrap_or_default();
+        let stats = self
+            .registry
+            .get()
+            .encode(format, &mut body)
+            .unwrap_or_default();
         if let Some(m) = &self.metrics {
             m.scrape_duration.observe(start.elapsed().as_secs_f64());
-            m.series.set(i64::try_from(stats.series).unwrap_or(i64::MAX));
-            m.label_sets_dropped.set(i64::try_from(stats.dropped_label_sets).unwrap_or(i64::MAX));
+            m.series
+                .set(i64::try_from(stats.series).unwrap_or(i64::MAX));
+            m.label_sets_dropped
+                .set(i64::try_from(stats.dropped_label_sets).unwrap_or(i64::MAX));
         }
-        let encoded = Arc::new(Encoded { body: Bytes::from(body), gzip: OnceLock::new(), at: Instant::now() });
-        *self.last[format_index(format)].lock().unwrap_or_else(|e| e.into_inner()) = Some(Arc::clone(&encoded));
+        let encoded = Arc::new(Encoded {
+            body: Bytes::from(body),
+            gzip: OnceLock::new(),
+            at: Instant::now(),
+        });
+        *self.last[format_index(format)]
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = Some(Arc::clone(&encoded));
         encoded
     }
 }
@@ -357,7 +423,10 @@ impl Inner {
 fn compress(body: &[u8]) -> Bytes {
     // Level 1: scrape bodies are repetitive enough that the fastest level
     // already shrinks them several times over.
-    let mut encoder = flate2::write::GzEncoder::new(Vec::with_capacity(body.len() / 4), flate2::Compression::fast());
+    let mut encoder = flate2::write::GzEncoder::new(
+        Vec::with_capacity(body.len() / 4),
+        flate2::Compression::fast(),
+    );
     // Writing into a Vec cannot fail.
     let _ = encoder.write_all(body);
     Bytes::from(encoder.finish().unwrap_or_default())
@@ -365,13 +434,18 @@ fn compress(body: &[u8]) -> Bytes {
 
 fn set_length(response: &mut Response<Body200>) {
     let length = response.body().size_hint().exact().unwrap_or(0);
-    response.headers_mut().insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+    response
+        .headers_mut()
+        .insert(header::CONTENT_LENGTH, HeaderValue::from(length));
 }
 
 fn text(status: StatusCode, body: &'static str) -> Response<Body200> {
     let mut response = Response::new(Full::new(Bytes::from_static(body.as_bytes())));
     *response.status_mut() = status;
-    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
     set_length(&mut response);
     response
 }
@@ -380,7 +454,10 @@ fn json_response(status: StatusCode, body: String) -> Response<Body200> {
     let mut response = Response::new(Full::new(Bytes::from(body)));
     *response.status_mut() = status;
     let h = response.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     set_length(&mut response);
     response
@@ -410,4 +487,3 @@ impl std::fmt::Debug for Endpoint {
             .finish_non_exhaustive()
     }
 }
-

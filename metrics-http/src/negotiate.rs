@@ -26,7 +26,10 @@ fn media_ranges(accept: &str) -> impl Iterator<Item = MediaRange<'_>> {
             return None;
         }
         let (media_type, params) = element.split_once(';').unwrap_or((element, ""));
-        Some(MediaRange { media_type: media_type.trim(), quality: parse_quality(params) })
+        Some(MediaRange {
+            media_type: media_type.trim(),
+            quality: parse_quality(params),
+        })
     })
 }
 
@@ -35,7 +38,9 @@ fn media_ranges(accept: &str) -> impl Iterator<Item = MediaRange<'_>> {
 /// header is missing or unparsable). Prometheus 2.x sends
 /// `application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1`.
 pub fn negotiate_format(accept: Option<&str>) -> Format {
-    let Some(accept) = accept else { return Format::Text };
+    let Some(accept) = accept else {
+        return Format::Text;
+    };
     let mut openmetrics = 0.0f32;
     let mut text = 0.0f32;
     let mut any = 0.0f32;
@@ -59,7 +64,9 @@ pub fn negotiate_format(accept: Option<&str>) -> Format {
 /// Whether an `Accept-Encoding` header allows gzip (`gzip` or `*` with a
 /// non-zero quality, not refused explicitly).
 pub fn accepts_gzip(accept_encoding: Option<&str>) -> bool {
-    let Some(header) = accept_encoding else { return false };
+    let Some(header) = accept_encoding else {
+        return false;
+    };
     let mut gzip: Option<f32> = None;
     let mut any: Option<f32> = None;
     for element in header.split(',') {
@@ -84,14 +91,31 @@ mod tests {
     #[test]
     fn formats() {
         assert_eq!(negotiate_format(Some(PROMETHEUS_2)), Format::OpenMetrics);
-        assert_eq!(negotiate_format(Some("text/plain;version=0.0.4;q=0.5,*/*;q=0.1")), Format::Text);
+        assert_eq!(
+            negotiate_format(Some("text/plain;version=0.0.4;q=0.5,*/*;q=0.1")),
+            Format::Text
+        );
         assert_eq!(negotiate_format(None), Format::Text);
         assert_eq!(negotiate_format(Some("*/*")), Format::Text);
-        assert_eq!(negotiate_format(Some("application/openmetrics-text")), Format::OpenMetrics);
-        assert_eq!(negotiate_format(Some("application/openmetrics-text;q=0,text/plain")), Format::Text);
-        assert_eq!(negotiate_format(Some("text/plain;q=0.9, application/openmetrics-text;q=0.3")), Format::Text);
+        assert_eq!(
+            negotiate_format(Some("application/openmetrics-text")),
+            Format::OpenMetrics
+        );
+        assert_eq!(
+            negotiate_format(Some("application/openmetrics-text;q=0,text/plain")),
+            Format::Text
+        );
+        assert_eq!(
+            negotiate_format(Some("text/plain;q=0.9, application/openmetrics-text;q=0.3")),
+            Format::Text
+        );
         assert_eq!(negotiate_format(Some(";;;,,garbage/;q=x")), Format::Text);
-        assert_eq!(negotiate_format(Some("APPLICATION/OpenMetrics-Text; q=0.8, text/plain; q=0.2")), Format::OpenMetrics);
+        assert_eq!(
+            negotiate_format(Some(
+                "APPLICATION/OpenMetrics-Text; q=0.8, text/plain; q=0.2"
+            )),
+            Format::OpenMetrics
+        );
     }
 
     #[test]

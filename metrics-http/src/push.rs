@@ -42,12 +42,17 @@ pub enum PushError {
 impl fmt::Display for PushError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            PushError::InvalidUrl(u) => write!(f, "invalid Pushgateway URL `{u}`: expected http://host:port"),
+            PushError::InvalidUrl(u) => write!(
+                f,
+                "invalid Pushgateway URL `{u}`: expected http://host:port"
+            ),
             PushError::InvalidLabel(l) => write!(f, "invalid grouping label `{l}`"),
             PushError::Io(e) => write!(f, "Pushgateway connection failed: {e}"),
             PushError::Http(e) => write!(f, "Pushgateway request failed: {e}"),
             PushError::Timeout => write!(f, "Pushgateway did not answer in time"),
-            PushError::Status { status, body } => write!(f, "Pushgateway answered {status}: {}", body.trim()),
+            PushError::Status { status, body } => {
+                write!(f, "Pushgateway answered {status}: {}", body.trim())
+            }
         }
     }
 }
@@ -100,13 +105,17 @@ impl Pushgateway {
     /// A client for `url` (`http://host:port`, optionally with a path
     /// prefix) pushing as `job`.
     pub fn new(url: &str, job: impl Into<String>) -> Result<Self, PushError> {
-        let rest = url.strip_prefix("http://").ok_or_else(|| PushError::InvalidUrl(url.to_owned()))?;
+        let rest = url
+            .strip_prefix("http://")
+            .ok_or_else(|| PushError::InvalidUrl(url.to_owned()))?;
         let (authority, prefix) = match rest.find('/') {
             Some(i) => (&rest[..i], rest[i..].trim_end_matches('/')),
             None => (rest, ""),
         };
         let valid = !authority.is_empty()
-            && authority.rsplit_once(':').is_some_and(|(host, port)| !host.is_empty() && port.parse::<u16>().is_ok());
+            && authority
+                .rsplit_once(':')
+                .is_some_and(|(host, port)| !host.is_empty() && port.parse::<u16>().is_ok());
         if !valid {
             return Err(PushError::InvalidUrl(url.to_owned()));
         }
@@ -123,9 +132,16 @@ impl Pushgateway {
 
     /// Adds a grouping label (any value; values with `/` or other
     /// characters unsafe in a path are sent base64-encoded).
-    pub fn grouping(mut self, name: impl Into<String>, value: impl Into<String>) -> Result<Self, PushError> {
+    pub fn grouping(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Result<Self, PushError> {
         let name = name.into();
-        if validate_label_name(&name).is_err() || name == "job" || self.grouping.iter().any(|(n, _)| *n == name) {
+        if validate_label_name(&name).is_err()
+            || name == "job"
+            || self.grouping.iter().any(|(n, _)| *n == name)
+        {
             return Err(PushError::InvalidLabel(name));
         }
         self.grouping.push((name, value.into()));
@@ -155,7 +171,11 @@ impl Pushgateway {
         {
             path.push('/');
             path.push_str(name);
-            if !value.is_empty() && value.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.~".contains(&b)) {
+            if !value.is_empty()
+                && value
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-_.~".contains(&b))
+            {
                 path.push('/');
                 path.push_str(value);
             } else {
@@ -216,17 +236,27 @@ impl Pushgateway {
     }
 
     async fn send(&self, method: Method, registry: Option<&Registry>) -> Result<(), PushError> {
-        let body = registry.map(|r| Bytes::from(r.encode_to_string(Format::Text))).unwrap_or_default();
+        let body = registry
+            .map(|r| Bytes::from(r.encode_to_string(Format::Text)))
+            .unwrap_or_default();
         let mut wait = self.backoff;
         let mut attempt = 0;
         loop {
-            let result = match tokio::time::timeout(self.timeout, self.attempt(method.clone(), body.clone())).await {
+            let result = match tokio::time::timeout(
+                self.timeout,
+                self.attempt(method.clone(), body.clone()),
+            )
+            .await
+            {
                 Ok(result) => result,
                 Err(_) => Err(PushError::Timeout),
             };
             match result {
                 Err(e) if e.retryable() && attempt < self.retries => {
-                    log::debug!("Pushgateway attempt {} failed ({e}); retrying in {wait:?}", attempt + 1);
+                    log::debug!(
+                        "Pushgateway attempt {} failed ({e}); retrying in {wait:?}",
+                        attempt + 1
+                    );
                     tokio::time::sleep(wait).await;
                     wait = wait.saturating_mul(2);
                     attempt += 1;
@@ -237,9 +267,12 @@ impl Pushgateway {
     }
 
     async fn attempt(&self, method: Method, body: Bytes) -> Result<(), PushError> {
-        let stream = TcpStream::connect(&self.authority).await.map_err(PushError::Io)?;
-        let (mut sender, connection) =
-            hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.map_err(|e| PushError::Http(e.to_string()))?;
+        let stream = TcpStream::connect(&self.authority)
+            .await
+            .map_err(PushError::Io)?;
+        let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+            .await
+            .map_err(|e| PushError::Http(e.to_string()))?;
         tokio::spawn(async move {
             if let Err(e) = connection.await {
                 log::debug!("Pushgateway connection: {e}");
@@ -248,17 +281,32 @@ impl Pushgateway {
         let request = Request::builder()
             .method(method)
             .uri(self.path())
-            .header(header::HOST, HeaderValue::from_str(&self.authority).map_err(|e| PushError::Http(e.to_string()))?)
+            .header(
+                header::HOST,
+                HeaderValue::from_str(&self.authority)
+                    .map_err(|e| PushError::Http(e.to_string()))?,
+            )
             .header(header::CONTENT_TYPE, Format::Text.content_type())
             .body(Full::new(body))
             .map_err(|e| PushError::Http(e.to_string()))?;
-        let response = sender.send_request(request).await.map_err(|e| PushError::Http(e.to_string()))?;
+        let response = sender
+            .send_request(request)
+            .await
+            .map_err(|e| PushError::Http(e.to_string()))?;
         let status = response.status();
-        let body = response.into_body().collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .map(|b| b.to_bytes())
+            .unwrap_or_default();
         if status.is_success() || status == StatusCode::ACCEPTED {
             Ok(())
         } else {
-            Err(PushError::Status { status: status.as_u16(), body: String::from_utf8_lossy(&body).into_owned() })
+            Err(PushError::Status {
+                status: status.as_u16(),
+                body: String::from_utf8_lossy(&body).into_owned(),
+            })
         }
     }
 }
@@ -268,7 +316,11 @@ fn base64url(input: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
     for chunk in input.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {
@@ -305,7 +357,10 @@ mod tests {
     fn paths() {
         let g = Pushgateway::new("http://localhost:9091/prefix/", "my job").unwrap();
         assert_eq!(g.path(), "/prefix/metrics/job@base64/bXkgam9i");
-        let g = Pushgateway::new("http://localhost:9091", "batch").unwrap().grouping("empty", "").unwrap();
+        let g = Pushgateway::new("http://localhost:9091", "batch")
+            .unwrap()
+            .grouping("empty", "")
+            .unwrap();
         assert_eq!(g.path(), "/metrics/job/batch/empty@base64/=");
         assert!(Pushgateway::new("https://x:1", "j").is_err());
         assert!(Pushgateway::new("http://x", "j").is_err());

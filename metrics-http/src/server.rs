@@ -22,9 +22,14 @@ pub struct Server {
 impl Endpoint {
     /// Binds `addr` (`host:port`; port 0 picks a free one).
     pub async fn bind(&self, addr: &str) -> Result<Server, Error> {
-        let addr: SocketAddr = addr.parse().map_err(|_| Error::InvalidAddr(addr.to_owned()))?;
+        let addr: SocketAddr = addr
+            .parse()
+            .map_err(|_| Error::InvalidAddr(addr.to_owned()))?;
         let listener = TcpListener::bind(addr).await.map_err(Error::Io)?;
-        Ok(Server { endpoint: self.clone(), listener })
+        Ok(Server {
+            endpoint: self.clone(),
+            listener,
+        })
     }
 
     /// Binds the configured address and serves until `shutdown` completes.
@@ -40,7 +45,9 @@ impl Server {
     pub fn local_addr(&self) -> SocketAddr {
         // A bound listener always has an address; fall back to unspecified
         // rather than panic.
-        self.listener.local_addr().unwrap_or_else(|_| SocketAddr::from(([0, 0, 0, 0], 0)))
+        self.listener
+            .local_addr()
+            .unwrap_or_else(|_| SocketAddr::from(([0, 0, 0, 0], 0)))
     }
 
     /// Serves until `shutdown` completes, then stops accepting and lets
