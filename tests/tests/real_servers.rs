@@ -1,1 +1,437 @@
-//! placeholder
+//! Against the real servers: a Prometheus (Debian package `prometheus`)
+//! scraping the endpoint every second, once negotiating OpenMetrics and
+//! once forced to text 0.0.4, queried through its HTTP API; and a
+//! Pushgateway (`prometheus-pushgateway`) receiving pushes. Under `CI` a
+//! missing binary fails these tests; elsewhere they are skipped.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use integration_tests::{free_port, http_get, require_binary, TestServer};
+use metrics_core::process::ProcessCollector;
+use metrics_core::{
+    Buckets, Counter, Family, Format, Histogram, Info, LabelValue, Metrics, Registry,
+};
+use metrics_http::{Endpoint, PushError, Pushgateway};
+
+#[derive(LabelValue, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Kind {
+    Fast,
+    Slow,
+}
+
+#[derive(Metrics)]
+#[metrics(prefix = "e2e")]
+struct E2eMetrics {
+    /// Jobs done.
+    jobs: Counter,
+    /// Jobs by kind.
+    jobs_by_kind: Family<Kind, Counter>,
+    /// Job latency.
+    #[metrics(unit = "seconds", buckets = Buckets::exponential(0.01, 2.0, 8))]
+    latency: Histogram,
+    /// Build facts.
+    build: Info,
+}
+
+fn e2e_registry() -> (Arc<Registry>, Arc<E2eMetrics>) {
+    let registry = Arc::new(Registry::new());
+    let metrics = Arc::new(E2eMetrics::default());
+    registry.register(metrics.clone()).unwrap();
+    registry.register(ProcessCollector::new()).unwrap();
+    metrics.jobs.inc_by(42);
+    metrics.jobs_by_kind[Kind::Slow].inc_by(2);
+    for v in [0.005, 0.02, 0.03, 0.2, 0.5, 1.0, 3.0] {
+        metrics.latency.observe(v);
+    }
+    metrics
+        .build
+        .set([("version", "1.0.0"), ("commit", "e2e \"test\"")])
+        .unwrap();
+    (registry, metrics)
+}
+
+/// A child process killed and reaped when dropped, with its scratch folder.
+struct Process {
+    child: Child,
+    dir: PathBuf,
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn scratch_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "metrics-e2e-{name}-{}-{}",
+        std::process::id(),
+        free_port()
+    ));
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
+
+/// Percent-encodes a PromQL query for a URL.
+fn encode_query(q: &str) -> String {
+    q.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn wait_for(what: &str, timeout: Duration, mut ready: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !ready() {
+        assert!(
+            start.elapsed() < timeout,
+            "timed out after {timeout:?} waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(250));
+    }
+}
+
+fn query(api: SocketAddr, promql: &str) -> String {
+    let r = http_get(
+        api,
+        "GET",
+        &format!("/api/v1/query?query={}", encode_query(promql)),
+        &[],
+    )
+    .unwrap();
+    assert_eq!(r.status, 200, "{promql}: {}", r.text());
+    r.text()
+}
+
+#[test]
+fn prometheus_scrapes_the_endpoint_in_both_formats() {
+    let Some(prometheus) = require_binary("prometheus") else {
+        return;
+    };
+    let (registry, _metrics) = e2e_registry();
+    let server = TestServer::start(
+        Endpoint::builder(registry.clone())
+            .version("e2e")
+            .build()
+            .unwrap(),
+    );
+    let target = server.addr;
+
+    let dir = scratch_dir("prometheus");
+    let api: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
+    let config = format!(
+        "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\n\
+         scrape_configs:\n\
+         \x20 - job_name: openmetrics\n    static_configs:\n      - targets: ['{target}']\n\
+         \x20 - job_name: text\n    params:\n      format: [text]\n    static_configs:\n      - targets: ['{target}']\n"
+    );
+    std::fs::write(dir.join("prometheus.yml"), config).unwrap();
+    let child = Command::new(prometheus)
+        .arg(format!(
+            "--config.file={}",
+            dir.join("prometheus.yml").display()
+        ))
+        .arg(format!(
+            "--storage.tsdb.path={}",
+            dir.join("data").display()
+        ))
+        .arg(format!("--web.listen-address={api}"))
+        .arg("--log.level=warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("prometheus starts");
+    let _prometheus = Process { child, dir };
+
+    wait_for("both targets up", Duration::from_secs(90), || {
+        http_get(api, "GET", "/api/v1/targets", &[])
+            .map(|r| r.text().matches("\"health\":\"up\"").count() >= 2)
+            .unwrap_or(false)
+    });
+    wait_for("samples from both jobs", Duration::from_secs(30), || {
+        let text = query(api, "e2e_jobs_total");
+        text.contains("\"job\":\"openmetrics\"") && text.contains("\"job\":\"text\"")
+    });
+
+    let jobs = query(api, "e2e_jobs_total{job=\"openmetrics\"}");
+    assert!(jobs.contains("\"42\"]"), "{jobs}");
+    let kinds = query(api, "e2e_jobs_by_kind_total{job=\"text\",kind=\"fast\"}");
+    assert!(
+        kinds.contains("\"0\"]"),
+        "every enum value exists at zero: {kinds}"
+    );
+    let count = query(api, "e2e_latency_seconds_count{job=\"text\"}");
+    assert!(count.contains("\"7\"]"), "{count}");
+    for job in ["openmetrics", "text"] {
+        let quantile = query(
+            api,
+            &format!("histogram_quantile(0.5, e2e_latency_seconds_bucket{{job=\"{job}\"}})"),
+        );
+        let value = quantile
+            .rsplit_once(",\"")
+            .and_then(|(_, v)| v.split('"').next())
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or_else(|| panic!("no number in {quantile}"));
+        assert!(
+            value.is_finite() && value > 0.0 && value < 10.0,
+            "{job}: {value}"
+        );
+    }
+    let info = query(api, "e2e_build_info{job=\"openmetrics\"}");
+    assert!(info.contains("\"commit\":\"e2e \\\"test\\\"\""), "{info}");
+    let up = query(api, "up");
+    assert_eq!(up.matches("\"1\"]").count(), 2, "{up}");
+}
+
+#[test]
+fn served_bodies_pass_promtool() {
+    let Some(promtool) = require_binary("promtool") else {
+        return;
+    };
+    let (registry, _metrics) = e2e_registry();
+    let server = TestServer::start(Endpoint::builder(registry).build().unwrap());
+    let plain = http_get(server.addr, "GET", "/metrics", &[])
+        .unwrap()
+        .text();
+    let gz = http_get(
+        server.addr,
+        "GET",
+        "/metrics",
+        &[("Accept-Encoding", "gzip")],
+    )
+    .unwrap();
+    let mut unzipped = String::new();
+    std::io::Read::read_to_string(
+        &mut flate2::read::GzDecoder::new(&gz.body[..]),
+        &mut unzipped,
+    )
+    .unwrap();
+    for body in [plain, unzipped] {
+        let mut child = Command::new(&promtool)
+            .args(["check", "metrics"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(body.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        let report = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            out.status.success() && report.trim().is_empty(),
+            "{report}\n{body}"
+        );
+    }
+}
+
+fn start_pushgateway() -> Option<(Process, SocketAddr)> {
+    let binary = require_binary("prometheus-pushgateway")?;
+    let dir = scratch_dir("pushgateway");
+    let addr: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
+    let child = Command::new(binary)
+        .arg(format!("--web.listen-address={addr}"))
+        .arg("--log.level=warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("pushgateway starts");
+    let process = Process { child, dir };
+    wait_for("the pushgateway", Duration::from_secs(30), || {
+        http_get(addr, "GET", "/-/ready", &[])
+            .map(|r| r.status == 200)
+            .unwrap_or(false)
+    });
+    Some((process, addr))
+}
+
+#[test]
+fn pushes_reach_a_real_pushgateway() {
+    let Some((_gateway, addr)) = start_pushgateway() else {
+        return;
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let (registry, metrics) = e2e_registry();
+    let gateway = Pushgateway::new(&format!("http://{addr}"), "nightly")
+        .unwrap()
+        .grouping("instance", "db/1")
+        .unwrap();
+
+    runtime.block_on(gateway.push(&registry)).unwrap();
+    let pushed = http_get(addr, "GET", "/metrics", &[]).unwrap().text();
+    assert!(
+        pushed.contains("e2e_jobs_total{instance=\"db/1\",job=\"nightly\"} 42"),
+        "{pushed}"
+    );
+    let api = http_get(addr, "GET", "/api/v1/metrics", &[])
+        .unwrap()
+        .text();
+    assert!(
+        api.contains("\"instance\":\"db/1\"") && api.contains("e2e_latency_seconds"),
+        "{api}"
+    );
+
+    // push_add replaces only what it pushes; push replaces the group.
+    metrics.jobs.inc();
+    let only_jobs = Registry::new();
+    let jobs = Arc::new(Counter::<u64>::new());
+    jobs.inc_by(43);
+    only_jobs
+        .register_metric(metrics_core::Metadata::new("e2e_jobs", "Jobs done."), jobs)
+        .unwrap();
+    runtime.block_on(gateway.push_add(&only_jobs)).unwrap();
+    let after_add = http_get(addr, "GET", "/metrics", &[]).unwrap().text();
+    assert!(
+        after_add.contains("e2e_jobs_total{instance=\"db/1\",job=\"nightly\"} 43"),
+        "{after_add}"
+    );
+    assert!(
+        after_add.contains("e2e_latency_seconds_count{instance=\"db/1\",job=\"nightly\"} 7"),
+        "{after_add}"
+    );
+    runtime.block_on(gateway.push(&only_jobs)).unwrap();
+    let after_put = http_get(addr, "GET", "/metrics", &[]).unwrap().text();
+    assert!(
+        !after_put.contains("e2e_latency_seconds_count{instance=\"db/1\""),
+        "{after_put}"
+    );
+
+    runtime.block_on(gateway.delete()).unwrap();
+    let after_delete = http_get(addr, "GET", "/metrics", &[]).unwrap().text();
+    assert!(!after_delete.contains("job=\"nightly\""), "{after_delete}");
+
+    // Periodic pushing, with a final push at shutdown.
+    let report = runtime
+        .block_on(async {
+            let shutdown = tokio::time::sleep(Duration::from_millis(350));
+            gateway
+                .push_periodically(&registry, Duration::from_millis(100), shutdown)
+                .await
+        })
+        .unwrap();
+    assert!(report.succeeded >= 4, "{report:?}");
+    assert_eq!(report.failed, 0);
+    let final_body = http_get(addr, "GET", "/metrics", &[]).unwrap().text();
+    assert!(
+        final_body.contains("e2e_jobs_total{instance=\"db/1\",job=\"nightly\"} 43"),
+        "{final_body}"
+    );
+}
+
+#[test]
+fn push_errors_are_returned() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let registry = Registry::new();
+    // Nothing listens there: connection refused, after the retries.
+    let closed = Pushgateway::new(&format!("http://127.0.0.1:{}", free_port()), "j")
+        .unwrap()
+        .retries(2, Duration::from_millis(10));
+    let start = Instant::now();
+    assert!(matches!(
+        runtime.block_on(closed.push(&registry)),
+        Err(PushError::Io(_))
+    ));
+    assert!(
+        start.elapsed() >= Duration::from_millis(30),
+        "two backoffs of 10 and 20 ms"
+    );
+
+    // A server that fails twice with 503, then accepts: retried to success.
+    let (addr, hits) = fake_gateway(vec![503, 503, 202]);
+    let gateway = Pushgateway::new(&format!("http://{addr}"), "j")
+        .unwrap()
+        .retries(3, Duration::from_millis(5));
+    runtime.block_on(gateway.push(&registry)).unwrap();
+    assert_eq!(hits.join().unwrap(), 3);
+
+    // A 400 is not retried and carries the gateway's explanation.
+    let (addr, hits) = fake_gateway(vec![400]);
+    let gateway = Pushgateway::new(&format!("http://{addr}"), "j").unwrap();
+    match runtime.block_on(gateway.push_add(&registry)) {
+        Err(PushError::Status { status: 400, body }) => assert_eq!(body, "bad push"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(hits.join().unwrap(), 1);
+}
+
+/// Answers one connection per status in `statuses`, then stops; returns
+/// how many requests it saw.
+fn fake_gateway(statuses: Vec<u16>) -> (SocketAddr, std::thread::JoinHandle<usize>) {
+    use std::io::{BufRead, BufReader, Read};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let handle = std::thread::spawn(move || {
+        let mut seen = 0;
+        for status in statuses {
+            let (stream, _) = listener.accept().unwrap();
+            let mut reader = BufReader::new(stream);
+            let mut length = 0usize;
+            loop {
+                let mut line = String::new();
+                reader.read_line(&mut line).unwrap();
+                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = v.trim().parse().unwrap();
+                }
+                if line == "\r\n" || line.is_empty() {
+                    break;
+                }
+            }
+            let mut body = vec![0; length];
+            reader.read_exact(&mut body).unwrap();
+            seen += 1;
+            let text = if status == 400 { "bad push" } else { "" };
+            let response = format!(
+                "HTTP/1.1 {status} X\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{text}",
+                text.len()
+            );
+            reader.get_mut().write_all(response.as_bytes()).unwrap();
+        }
+        seen
+    });
+    (addr, handle)
+}
+
+#[test]
+fn registry_is_unchanged_by_serving() {
+    // The served registry holds the self-metrics too; the application's
+    // families are untouched.
+    let (registry, _m) = e2e_registry();
+    let before = registry
+        .encode_to_string(Format::Text)
+        .lines()
+        .filter(|l| l.starts_with("e2e_"))
+        .count();
+    let _server = TestServer::start(Endpoint::builder(registry.clone()).build().unwrap());
+    let after = registry
+        .encode_to_string(Format::Text)
+        .lines()
+        .filter(|l| l.starts_with("e2e_"))
+        .count();
+    assert_eq!(before, after);
+}
