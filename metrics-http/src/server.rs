@@ -32,6 +32,11 @@ impl Endpoint {
         })
     }
 
+    /// The configured listening address (`host:port`).
+    pub fn addr(&self) -> &str {
+        &self.inner.config.addr
+    }
+
     /// Binds the configured address and serves until `shutdown` completes.
     pub async fn serve(&self, shutdown: impl Future<Output = ()>) -> Result<(), Error> {
         let addr = self.inner.config.addr.clone();
