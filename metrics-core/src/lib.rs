@@ -147,8 +147,3 @@ pub mod __private {
     };
     pub use linkme;
 }
-
-// The README's examples compile and run as doctests.
-#[doc = include_str!("../../README.md")]
-#[cfg(doctest)]
-pub struct ReadmeDoctests;

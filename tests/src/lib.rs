@@ -1,5 +1,11 @@
 //! Helpers shared by the integration tests.
 
+// The README's examples compile and run as doctests here, where every
+// crate of the workspace is a dependency.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
+
 use std::path::PathBuf;
 
 /// Finds `binary` on `PATH`. When it is missing: under `CI` (any value) the
