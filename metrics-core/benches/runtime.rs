@@ -8,10 +8,12 @@
 //! Prints ns/op (the best of several rounds, to discount noise from other
 //! processes) and the ratio to the bare atomic, with the machine and date.
 
+mod support;
+
 use std::hint::black_box;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use metrics_core::{
     Buckets, Counter, Family, Format, Histogram, LabelSet, LabelValue, Metadata, Registry,
@@ -92,12 +94,8 @@ fn best_duration(rounds: usize, mut f: impl FnMut()) -> Duration {
 
 fn main() {
     println!("metrics-core runtime benchmark");
-    println!(
-        "machine: {} ({} cpus)",
-        cpu_model(),
-        std::thread::available_parallelism().map_or(0, |n| n.get())
-    );
-    println!("date:    {} (UTC)", today());
+    println!("machine: {}", support::machine());
+    println!("date:    {} (UTC)", support::today());
     println!("best of {ROUNDS} rounds, single thread\n");
 
     let bare = AtomicU64::new(0);
@@ -226,34 +224,4 @@ fn main() {
             .map(|s| s.len() + 12)
             .sum::<usize>()
     );
-}
-
-fn cpu_model() -> String {
-    std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|s| {
-            s.lines().find_map(|l| {
-                l.strip_prefix("model name")
-                    .and_then(|r| r.split(':').nth(1))
-                    .map(|m| m.trim().to_owned())
-            })
-        })
-        .unwrap_or_else(|| std::env::consts::ARCH.to_owned())
-}
-
-/// Today's civil date from the Unix clock (Howard Hinnant's algorithm).
-fn today() -> String {
-    let days = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() / 86_400) as i64;
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
 }

@@ -6,6 +6,8 @@
 //! cargo bench -p metrics-core --bench timed
 //! ```
 
+mod support;
+
 use std::hint::black_box;
 use std::time::Instant;
 
@@ -78,11 +80,8 @@ fn main() {
     println!(
         "#[timed] overhead benchmark, best of {ROUNDS} rounds of {CALLS} calls, single thread"
     );
-    println!(
-        "machine: {} ({} cpus)",
-        cpu_model(),
-        std::thread::available_parallelism().map_or(0, |n| n.get())
-    );
+    println!("machine: {}", support::machine());
+    println!("date:    {} (UTC)", support::today());
     // Build the lazy statics outside the measurement.
     let _ = (&*M, metrics_core::Registry::global());
     let none = ns_per_call(untimed);
@@ -105,17 +104,4 @@ fn main() {
     }
     println!("goal: #[timed(target)] within 1.2x of by hand");
     assert!(M.by_macro[Outcome::Ok].snapshot().count > 0);
-}
-
-fn cpu_model() -> String {
-    std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|s| {
-            s.lines().find_map(|l| {
-                l.strip_prefix("model name")
-                    .and_then(|r| r.split(':').nth(1))
-                    .map(|m| m.trim().to_owned())
-            })
-        })
-        .unwrap_or_else(|| std::env::consts::ARCH.to_owned())
 }

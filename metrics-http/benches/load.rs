@@ -9,6 +9,10 @@
 //! The client is a keep-alive HTTP/1.1 loop on loopback; server and client
 //! share the machine, so the figures are end to end on its cores.
 
+// The same machine and date lines as the runtime benchmarks.
+#[path = "../../metrics-core/benches/support/mod.rs"]
+mod support;
+
 use std::hint::black_box;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};

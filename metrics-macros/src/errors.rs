@@ -33,3 +33,30 @@ impl Errors {
         self.0.into_iter().map(|e| e.to_compile_error()).collect()
     }
 }
+
+/// The stages of a derive: parse into a small AST, check it, expand it; on
+/// any error, the errors plus a minimal fallback item, so one mistake does
+/// not cascade into "trait not implemented" errors at every use.
+pub(crate) struct Stages<'a, Ast, Checked> {
+    pub(crate) parse: fn(&'a syn::DeriveInput, &mut Errors) -> Option<Ast>,
+    pub(crate) check: fn(&Ast, &mut Errors) -> Checked,
+    pub(crate) expand: fn(&Ast, &Checked) -> TokenStream,
+    pub(crate) fallback: fn(&Ast) -> TokenStream,
+}
+
+impl<'a, Ast, Checked> Stages<'a, Ast, Checked> {
+    pub(crate) fn run(self, input: &'a syn::DeriveInput) -> TokenStream {
+        let mut errors = Errors::default();
+        let Some(ast) = (self.parse)(input, &mut errors) else {
+            return errors.into_compile_errors();
+        };
+        let checked = (self.check)(&ast, &mut errors);
+        if errors.is_empty() {
+            (self.expand)(&ast, &checked)
+        } else {
+            let mut out = errors.into_compile_errors();
+            out.extend((self.fallback)(&ast));
+            out
+        }
+    }
+}

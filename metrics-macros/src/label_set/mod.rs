@@ -6,22 +6,14 @@ mod parse;
 
 use proc_macro2::TokenStream;
 
-use crate::errors::Errors;
+use crate::errors::Stages;
 
 pub(crate) fn derive(input: &syn::DeriveInput) -> TokenStream {
-    let mut errors = Errors::default();
-    let parsed = parse::parse(input, &mut errors);
-    if let Some(parsed) = &parsed {
-        check::check(parsed, &mut errors);
+    Stages {
+        parse: parse::parse,
+        check: check::check,
+        expand: |ast, ()| expand::expand(ast),
+        fallback: expand::fallback,
     }
-    match parsed {
-        Some(parsed) if errors.is_empty() => expand::expand(&parsed),
-        parsed => {
-            let mut out = errors.into_compile_errors();
-            if let Some(parsed) = parsed {
-                out.extend(expand::fallback(&parsed));
-            }
-            out
-        }
-    }
+    .run(input)
 }
