@@ -110,10 +110,8 @@ fn increments_ns(counter: &Counter, n: u64) -> f64 {
 
 fn main() {
     println!("metrics-http load benchmark");
-    println!(
-        "machine: {} cpus",
-        std::thread::available_parallelism().map_or(0, |n| n.get())
-    );
+    println!("machine: {}", support::machine());
+    println!("date:    {} (UTC)", support::today());
     let registry = registry();
     let (addr_tx, addr_rx) = std::sync::mpsc::channel();
     let endpoint = Endpoint::builder(registry.clone()).build().unwrap();

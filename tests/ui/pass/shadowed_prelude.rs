@@ -20,6 +20,9 @@ mod shadows {
 }
 
 mod user {
+    // Unused by the user's code on purpose: if generated code named any of
+    // these unqualified, it would resolve to the shadows and fail.
+    #[allow(unused_imports)]
     use super::shadows::*;
 
     #[derive(metrics_core::LabelValue, Clone, Copy, PartialEq, Eq, Hash)]
