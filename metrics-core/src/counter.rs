@@ -4,7 +4,7 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::encode::{FamilyWriter, MetricType};
+use crate::encode::{FamilyWriter, Labels, MetricType};
 use crate::metric::Metric;
 
 /// A monotonically increasing total, exposed as `<name>_total`.
@@ -155,7 +155,7 @@ impl Metric for Counter<u64> {
         Self::new()
     }
 
-    fn encode(&self, labels: &str, out: &mut FamilyWriter<'_>) {
+    fn encode(&self, labels: Labels<'_>, out: &mut FamilyWriter<'_>) {
         out.counter(labels, self.get());
     }
 }
@@ -168,7 +168,7 @@ impl Metric for Counter<f64> {
         Self::new()
     }
 
-    fn encode(&self, labels: &str, out: &mut FamilyWriter<'_>) {
+    fn encode(&self, labels: Labels<'_>, out: &mut FamilyWriter<'_>) {
         out.counter(labels, self.get());
     }
 }

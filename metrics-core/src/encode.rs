@@ -160,6 +160,68 @@ fn escape_into(s: &str, out: &mut String, quote: bool) {
     }
 }
 
+/// The label block of one series: the escaped text between its braces.
+///
+/// Either one pre-rendered block (`a="x",b="y"`) or, for dense families,
+/// the pre-rendered `name="value"` pair of each label, joined with commas as
+/// they are written, so a scrape copies each piece once.
+#[derive(Debug, Clone, Copy)]
+pub enum Labels<'a> {
+    /// A whole block, already joined (`""` for none).
+    Block(&'a str),
+    /// Pairs to join with commas.
+    Pairs(&'a [&'a str]),
+}
+
+impl<'a> From<&'a str> for Labels<'a> {
+    fn from(block: &'a str) -> Self {
+        Labels::Block(block)
+    }
+}
+
+impl<'a> From<&'a String> for Labels<'a> {
+    fn from(block: &'a String) -> Self {
+        Labels::Block(block)
+    }
+}
+
+impl<'a> From<&'a Box<str>> for Labels<'a> {
+    fn from(block: &'a Box<str>) -> Self {
+        Labels::Block(block)
+    }
+}
+
+impl Labels<'_> {
+    /// `true` when there are no labels.
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Labels::Block(b) => b.is_empty(),
+            Labels::Pairs(p) => p.iter().all(|p| p.is_empty()),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Labels::Block(b) => b.len(),
+            Labels::Pairs(p) => p.iter().map(|p| p.len() + 1).sum(),
+        }
+    }
+
+    fn write(&self, buf: &mut Vec<u8>) {
+        match self {
+            Labels::Block(b) => buf.extend_from_slice(b.as_bytes()),
+            Labels::Pairs(pairs) => {
+                for (i, pair) in pairs.iter().enumerate() {
+                    if i > 0 {
+                        buf.push(b',');
+                    }
+                    buf.extend_from_slice(pair.as_bytes());
+                }
+            }
+        }
+    }
+}
+
 /// Static description of one metric family: name, help and unit.
 ///
 /// The name is the family's base name: a counter `http_requests` writes
@@ -235,6 +297,10 @@ pub struct FamilyWriter<'a> {
     name: &'a str,
     const_labels: &'a str,
     series: usize,
+    // `name` + suffix + `{` + constant labels, for the last suffix used:
+    // one copy per line instead of four.
+    prefix: Vec<u8>,
+    prefix_suffix: Option<String>,
 }
 
 impl<'a> FamilyWriter<'a> {
@@ -250,6 +316,8 @@ impl<'a> FamilyWriter<'a> {
             name,
             const_labels,
             series: 0,
+            prefix: Vec::new(),
+            prefix_suffix: None,
         }
     }
 
@@ -264,19 +332,19 @@ impl<'a> FamilyWriter<'a> {
     }
 
     /// Writes one counter series (`<name>_total`).
-    pub fn counter(&mut self, labels: &str, value: impl Into<Value>) {
+    pub fn counter<'l>(&mut self, labels: impl Into<Labels<'l>>, value: impl Into<Value>) {
         self.series += 1;
         self.sample("_total", labels, None, value.into());
     }
 
     /// Writes one gauge series.
-    pub fn gauge(&mut self, labels: &str, value: impl Into<Value>) {
+    pub fn gauge<'l>(&mut self, labels: impl Into<Labels<'l>>, value: impl Into<Value>) {
         self.series += 1;
         self.sample("", labels, None, value.into());
     }
 
     /// Writes one info series (`<name>_info ... 1`).
-    pub fn info(&mut self, labels: &str) {
+    pub fn info<'l>(&mut self, labels: impl Into<Labels<'l>>) {
         self.series += 1;
         self.sample("_info", labels, None, Value::U64(1));
     }
@@ -286,7 +354,14 @@ impl<'a> FamilyWriter<'a> {
     /// `_sum` (left out in OpenMetrics when a bound is negative, as the
     /// specification requires). `le` holds the rendered bounds,
     /// `cumulative` the counts.
-    pub fn histogram(&mut self, labels: &str, le: &[Box<str>], cumulative: &[u64], sum: f64) {
+    pub fn histogram<'l>(
+        &mut self,
+        labels: impl Into<Labels<'l>>,
+        le: &[Box<str>],
+        cumulative: &[u64],
+        sum: f64,
+    ) {
+        let labels = labels.into();
         self.series += 1;
         for (bound, count) in le.iter().zip(cumulative) {
             self.sample("_bucket", labels, Some(("le", bound)), Value::U64(*count));
@@ -303,29 +378,35 @@ impl<'a> FamilyWriter<'a> {
 
     /// Writes one sample line: `<name><suffix>{<const>,<labels>,<extra>} <value>`.
     /// `extra` is an unescaped label pair appended last (`le` for buckets).
-    pub fn sample(
+    pub fn sample<'l>(
         &mut self,
         suffix: &str,
-        labels: &str,
+        labels: impl Into<Labels<'l>>,
         extra: Option<(&str, &str)>,
         value: Value,
     ) {
+        let labels = labels.into();
         let buf = &mut *self.buf;
-        buf.extend_from_slice(self.name.as_bytes());
-        buf.extend_from_slice(suffix.as_bytes());
-        let parts = [self.const_labels, labels];
-        if parts.iter().any(|p| !p.is_empty()) || extra.is_some() {
-            buf.push(b'{');
-            let mut first = true;
-            for part in parts.iter().filter(|p| !p.is_empty()) {
-                if !first {
-                    buf.push(b',');
-                }
-                first = false;
-                buf.extend_from_slice(part.as_bytes());
+        let (constant, has_extra) = (self.const_labels, extra.is_some());
+        // One reservation for the whole line (numbers take at most 24
+        // bytes), so the copies below never reallocate.
+        buf.reserve(self.name.len() + suffix.len() + constant.len() + labels.len() + 64);
+        if !constant.is_empty() || !labels.is_empty() || has_extra {
+            if self.prefix_suffix.as_deref() != Some(suffix) {
+                self.prefix.clear();
+                self.prefix.extend_from_slice(self.name.as_bytes());
+                self.prefix.extend_from_slice(suffix.as_bytes());
+                self.prefix.push(b'{');
+                self.prefix.extend_from_slice(constant.as_bytes());
+                self.prefix_suffix = Some(suffix.to_owned());
             }
+            buf.extend_from_slice(&self.prefix);
+            if !constant.is_empty() && !labels.is_empty() {
+                buf.push(b',');
+            }
+            labels.write(buf);
             if let Some((name, value)) = extra {
-                if !first {
+                if !constant.is_empty() || !labels.is_empty() {
                     buf.push(b',');
                 }
                 buf.extend_from_slice(name.as_bytes());
@@ -340,6 +421,9 @@ impl<'a> FamilyWriter<'a> {
                 buf.push(b'"');
             }
             buf.push(b'}');
+        } else {
+            buf.extend_from_slice(self.name.as_bytes());
+            buf.extend_from_slice(suffix.as_bytes());
         }
         buf.push(b' ');
         write_value(buf, value);
@@ -414,15 +498,27 @@ fn write_value(buf: &mut Vec<u8>, value: Value) {
 }
 
 fn write_u64(buf: &mut Vec<u8>, mut v: u64) {
+    // Two digits per step from a table, as itoa does.
+    const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
+        2021222324252627282930313233343536373839\
+        4041424344454647484950515253545556575859\
+        6061626364656667686970717273747576777879\
+        8081828384858687888990919293949596979899";
     let mut digits = [0u8; 20];
     let mut i = digits.len();
-    loop {
+    while v >= 100 {
+        let pair = (v % 100) as usize * 2;
+        v /= 100;
+        i -= 2;
+        digits[i..i + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+    }
+    if v >= 10 {
+        let pair = v as usize * 2;
+        i -= 2;
+        digits[i..i + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+    } else {
         i -= 1;
-        digits[i] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
+        digits[i] = b'0' + v as u8;
     }
     buf.extend_from_slice(&digits[i..]);
 }

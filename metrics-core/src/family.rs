@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use parking_lot::RwLock;
 
-use crate::encode::{push_label_pair, FamilyWriter, MetricType};
+use crate::encode::{push_label_pair, FamilyWriter, Labels, MetricType};
 use crate::label::{dense_cardinality, DenseLabelSet, LabelSet};
 use crate::metric::{EncodeMetric, Metric};
 
@@ -299,22 +299,31 @@ impl<M: Metric> Dense<M> {
         // An odometer over the label values: the last label turns fastest,
         // matching the mixed-radix index.
         let mut digits = vec![0usize; self.pairs.len()];
-        let mut block = String::with_capacity(128);
+        // The current `name="value"` of each label, changed only where the
+        // odometer turns; written joined, without building a block first.
+        let mut current: Vec<&str> = self
+            .pairs
+            .iter()
+            .map(|values| values.first().map_or("", |p| p))
+            .collect();
         for series in self.series.iter() {
-            block.clear();
-            for (label, &digit) in self.pairs.iter().zip(&digits) {
-                if !block.is_empty() {
-                    block.push(',');
-                }
-                block.push_str(label.get(digit).map_or("", |p| p));
-            }
-            series.encode(&block, out);
-            for (label, digit) in self.pairs.iter().zip(digits.iter_mut()).rev() {
+            series.encode(Labels::Pairs(&current), out);
+            for ((values, digit), piece) in self
+                .pairs
+                .iter()
+                .zip(digits.iter_mut())
+                .zip(current.iter_mut())
+                .rev()
+            {
                 *digit += 1;
-                if *digit < label.len() {
+                let wrapped = *digit >= values.len();
+                if wrapped {
+                    *digit = 0;
+                }
+                *piece = values.get(*digit).map_or("", |p| p);
+                if !wrapped {
                     break;
                 }
-                *digit = 0;
             }
         }
     }
@@ -404,10 +413,12 @@ impl<L: LabelSet, M: Metric> Sparse<L, M> {
         // label text.
         series.sort_unstable_by_key(|s| s.created);
         for s in &series {
-            s.metric.encode(&s.labels, out);
+            s.metric.encode(Labels::Block(&s.labels), out);
         }
         if self.dropped.load(Ordering::Relaxed) > 0 {
-            self.overflow.metric.encode(&self.overflow.labels, out);
+            self.overflow
+                .metric
+                .encode(Labels::Block(&self.overflow.labels), out);
         }
     }
 }

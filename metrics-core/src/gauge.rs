@@ -4,7 +4,7 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::encode::{FamilyWriter, MetricType};
+use crate::encode::{FamilyWriter, Labels, MetricType};
 use crate::metric::Metric;
 
 /// A value that goes up and down: `Gauge` (`Gauge<i64>`) or `Gauge<f64>`.
@@ -153,7 +153,7 @@ impl Metric for Gauge<i64> {
         Self::new()
     }
 
-    fn encode(&self, labels: &str, out: &mut FamilyWriter<'_>) {
+    fn encode(&self, labels: Labels<'_>, out: &mut FamilyWriter<'_>) {
         out.gauge(labels, self.get());
     }
 }
@@ -166,7 +166,7 @@ impl Metric for Gauge<f64> {
         Self::new()
     }
 
-    fn encode(&self, labels: &str, out: &mut FamilyWriter<'_>) {
+    fn encode(&self, labels: Labels<'_>, out: &mut FamilyWriter<'_>) {
         out.gauge(labels, self.get());
     }
 }

@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use crate::buckets::Buckets;
-use crate::encode::{format_float, FamilyWriter, MetricType};
+use crate::encode::{format_float, FamilyWriter, Labels, MetricType};
 use crate::metric::Metric;
 
 /// A bucket layout shared by every series of a histogram family: the bounds
@@ -217,7 +217,7 @@ impl Metric for Histogram {
         }
     }
 
-    fn encode(&self, labels: &str, out: &mut FamilyWriter<'_>) {
+    fn encode(&self, labels: Labels<'_>, out: &mut FamilyWriter<'_>) {
         // One reading of every bucket, on the stack (at most 65 buckets).
         let mut cumulative = [0u64; Buckets::MAX + 1];
         let n = self.counts.len().min(cumulative.len());

@@ -118,7 +118,7 @@ pub mod timed;
 
 pub use buckets::{Buckets, BucketsError};
 pub use counter::{Counter, InvalidIncrement};
-pub use encode::{Format, Metadata, MetricType};
+pub use encode::{Format, Labels, Metadata, MetricType};
 pub use family::{Family, Handle};
 pub use field::Metrics;
 pub use gauge::Gauge;

@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use crate::encode::{FamilyWriter, MetricType};
+use crate::encode::{FamilyWriter, Labels, MetricType};
 
 /// One time series: a counter, gauge or histogram value.
 ///
@@ -21,8 +21,8 @@ pub trait Metric: Send + Sync + 'static {
     /// Creates a series at zero.
     fn with_options(options: &Self::Options) -> Self;
 
-    /// Writes this series with the given (escaped) label block.
-    fn encode(&self, labels: &str, out: &mut FamilyWriter<'_>);
+    /// Writes this series with the given (escaped) labels.
+    fn encode(&self, labels: Labels<'_>, out: &mut FamilyWriter<'_>);
 }
 
 /// A whole metric family: what a registry can expose under one name.
@@ -62,6 +62,6 @@ impl<M: Metric> EncodeMetric for M {
     }
 
     fn encode(&self, out: &mut FamilyWriter<'_>) {
-        Metric::encode(self, "", out);
+        Metric::encode(self, Labels::Block(""), out);
     }
 }

@@ -450,15 +450,15 @@ impl EncodeMetric for SitesPart {
             match self.part {
                 Part::Durations => {
                     for (h, labels) in series.durations.iter().zip(&series.outcome_labels) {
-                        Metric::encode(h, labels, out);
+                        Metric::encode(h, labels.into(), out);
                     }
                 }
                 Part::Calls => {
                     for (c, labels) in series.calls.iter().zip(&series.outcome_labels) {
-                        Metric::encode(c, labels, out);
+                        Metric::encode(c, labels.into(), out);
                     }
                 }
-                Part::InFlight => Metric::encode(&series.in_flight, &series.labels, out),
+                Part::InFlight => Metric::encode(&series.in_flight, (&series.labels).into(), out),
             }
         }
     }
