@@ -197,7 +197,7 @@ fn main() {
             let mut stats = None;
             let t = best_duration(20, || {
                 buf.clear();
-                stats = Some(reg.encode(format, &mut buf).unwrap());
+                stats = Some(reg.encode_into(format, &mut buf));
             });
             let stats = stats.unwrap();
             println!(

@@ -298,9 +298,9 @@ pub struct FamilyWriter<'a> {
     const_labels: &'a str,
     series: usize,
     // `name` + suffix + `{` + constant labels, for the last suffix used:
-    // one copy per line instead of four.
-    prefix: Vec<u8>,
-    prefix_suffix: Option<String>,
+    // one copy per line instead of four. Borrowed scratch space, reused
+    // from family to family.
+    prefix: &'a mut Vec<u8>,
 }
 
 impl<'a> FamilyWriter<'a> {
@@ -309,15 +309,16 @@ impl<'a> FamilyWriter<'a> {
         format: Format,
         name: &'a str,
         const_labels: &'a str,
+        scratch: &'a mut Vec<u8>,
     ) -> Self {
+        scratch.clear();
         FamilyWriter {
             buf,
             format,
             name,
             const_labels,
             series: 0,
-            prefix: Vec::new(),
-            prefix_suffix: None,
+            prefix: scratch,
         }
     }
 
@@ -392,15 +393,18 @@ impl<'a> FamilyWriter<'a> {
         // bytes), so the copies below never reallocate.
         buf.reserve(self.name.len() + suffix.len() + constant.len() + labels.len() + 64);
         if !constant.is_empty() || !labels.is_empty() || has_extra {
-            if self.prefix_suffix.as_deref() != Some(suffix) {
+            // The cached prefix holds the suffix it was built for.
+            let n = self.name.len();
+            let current = self.prefix.len() == n + suffix.len() + 1 + constant.len()
+                && self.prefix.get(n..n + suffix.len()) == Some(suffix.as_bytes());
+            if !current {
                 self.prefix.clear();
                 self.prefix.extend_from_slice(self.name.as_bytes());
                 self.prefix.extend_from_slice(suffix.as_bytes());
                 self.prefix.push(b'{');
                 self.prefix.extend_from_slice(constant.as_bytes());
-                self.prefix_suffix = Some(suffix.to_owned());
             }
-            buf.extend_from_slice(&self.prefix);
+            buf.extend_from_slice(self.prefix);
             if !constant.is_empty() && !labels.is_empty() {
                 buf.push(b',');
             }
@@ -570,12 +574,13 @@ mod tests {
     #[test]
     fn sample_lines() {
         let mut buf = Vec::new();
-        let mut w = FamilyWriter::new(&mut buf, Format::Text, "x", "svc=\"a\"");
+        let mut scratch = Vec::new();
+        let mut w = FamilyWriter::new(&mut buf, Format::Text, "x", "svc=\"a\"", &mut scratch);
         w.counter("", 3u64);
         w.gauge("k=\"v\"", -1i64);
         w.sample("_bucket", "", Some(("le", "+Inf")), Value::U64(1));
         assert_eq!(w.series(), 2);
-        let mut w = FamilyWriter::new(&mut buf, Format::Text, "y", "");
+        let mut w = FamilyWriter::new(&mut buf, Format::Text, "y", "", &mut scratch);
         w.gauge("", 0.5);
         assert_eq!(
             String::from_utf8(buf).unwrap(),

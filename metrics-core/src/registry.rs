@@ -550,9 +550,16 @@ impl Registry {
         }
         families.items.sort_by(|a, b| a.0.name().cmp(b.0.name()));
 
+        let mut scratch = Vec::with_capacity(128);
         for (metadata, metric) in &families.items {
             write_header(buf, format, metadata, metric.metric_type());
-            let mut writer = FamilyWriter::new(buf, format, metadata.name(), &self.const_labels);
+            let mut writer = FamilyWriter::new(
+                buf,
+                format,
+                metadata.name(),
+                &self.const_labels,
+                &mut scratch,
+            );
             metric.encode(&mut writer);
             stats.series += writer.series();
             stats.families += 1;
