@@ -13,7 +13,6 @@ mod support;
 use std::hint::black_box;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 use metrics_core::{
     Buckets, Counter, Family, Format, Histogram, LabelSet, LabelValue, Metadata, Registry,
@@ -70,28 +69,6 @@ impl LabelSet for Shard {
 const OPS: u64 = 50_000_000;
 const ROUNDS: usize = 5;
 
-/// Best-of-rounds nanoseconds per operation of `f(iterations)`.
-fn ns_per_op(iterations: u64, mut f: impl FnMut(u64)) -> f64 {
-    (0..ROUNDS)
-        .map(|_| {
-            let start = Instant::now();
-            f(iterations);
-            start.elapsed().as_nanos() as f64 / iterations as f64
-        })
-        .fold(f64::INFINITY, f64::min)
-}
-
-fn best_duration(rounds: usize, mut f: impl FnMut()) -> Duration {
-    (0..rounds)
-        .map(|_| {
-            let start = Instant::now();
-            f();
-            start.elapsed()
-        })
-        .min()
-        .unwrap_or_default()
-}
-
 fn main() {
     println!("metrics-core runtime benchmark");
     println!("machine: {}", support::machine());
@@ -99,7 +76,7 @@ fn main() {
     println!("best of {ROUNDS} rounds, single thread\n");
 
     let bare = AtomicU64::new(0);
-    let bare_ns = ns_per_op(OPS, |n| {
+    let bare_ns = support::ns_per_op(ROUNDS, OPS, |n| {
         let a = black_box(&bare);
         for _ in 0..n {
             a.fetch_add(1, Ordering::Relaxed);
@@ -107,7 +84,7 @@ fn main() {
     });
 
     let counter: Counter = Counter::new();
-    let counter_ns = ns_per_op(OPS, |n| {
+    let counter_ns = support::ns_per_op(ROUNDS, OPS, |n| {
         let c = black_box(&counter);
         for _ in 0..n {
             c.inc();
@@ -120,7 +97,7 @@ fn main() {
         (Op::Scan, Outcome::Timeout),
         (Op::Put, Outcome::Error),
     ];
-    let family_ns = ns_per_op(OPS, |n| {
+    let family_ns = support::ns_per_op(ROUNDS, OPS, |n| {
         let f = black_box(&family);
         for i in 0..n {
             f[black_box(labels[(i % 3) as usize])].inc();
@@ -129,7 +106,7 @@ fn main() {
 
     let histogram = Histogram::new(Buckets::exponential(0.001, 2.0, 12));
     let values: Vec<f64> = (0..1024).map(|i| (i as f64) * 0.004).collect();
-    let histogram_ns = ns_per_op(OPS / 2, |n| {
+    let histogram_ns = support::ns_per_op(ROUNDS, OPS / 2, |n| {
         let h = black_box(&histogram);
         for i in 0..n {
             h.observe(values[(i & 1023) as usize]);
@@ -141,7 +118,7 @@ fn main() {
         shard: 17,
         kind: Op::Get,
     };
-    let sparse_ns = ns_per_op(OPS / 10, |n| {
+    let sparse_ns = support::ns_per_op(ROUNDS, OPS / 10, |n| {
         let f = black_box(&sparse);
         for _ in 0..n {
             f.get_or_create(black_box(&shard)).inc();
@@ -195,7 +172,7 @@ fn main() {
     ] {
         for format in [Format::Text, Format::OpenMetrics] {
             let mut stats = None;
-            let t = best_duration(20, || {
+            let t = support::best_duration(20, || {
                 buf.clear();
                 stats = Some(reg.encode_into(format, &mut buf));
             });

@@ -13,11 +13,11 @@ mod support;
 use std::hint::black_box;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
-use metrics_core::{Counter, Family, Format, LabelValue, Metadata, Registry};
+use metrics_core::{Counter, Family, Format, LabelSet, LabelValue, Metadata, Registry};
 
-/// 100 values, derived for us, for measured and for prometheus-client.
+/// 100 values, derived for us, for measured and for prometheus-client;
+/// both labels take them.
 #[derive(
     LabelValue,
     measured::FixedCardinalityLabel,
@@ -29,122 +29,7 @@ use metrics_core::{Counter, Family, Format, LabelValue, Metadata, Registry};
     Eq,
     Hash,
 )]
-enum Shard {
-    V0,
-    V1,
-    V2,
-    V3,
-    V4,
-    V5,
-    V6,
-    V7,
-    V8,
-    V9,
-    V10,
-    V11,
-    V12,
-    V13,
-    V14,
-    V15,
-    V16,
-    V17,
-    V18,
-    V19,
-    V20,
-    V21,
-    V22,
-    V23,
-    V24,
-    V25,
-    V26,
-    V27,
-    V28,
-    V29,
-    V30,
-    V31,
-    V32,
-    V33,
-    V34,
-    V35,
-    V36,
-    V37,
-    V38,
-    V39,
-    V40,
-    V41,
-    V42,
-    V43,
-    V44,
-    V45,
-    V46,
-    V47,
-    V48,
-    V49,
-    V50,
-    V51,
-    V52,
-    V53,
-    V54,
-    V55,
-    V56,
-    V57,
-    V58,
-    V59,
-    V60,
-    V61,
-    V62,
-    V63,
-    V64,
-    V65,
-    V66,
-    V67,
-    V68,
-    V69,
-    V70,
-    V71,
-    V72,
-    V73,
-    V74,
-    V75,
-    V76,
-    V77,
-    V78,
-    V79,
-    V80,
-    V81,
-    V82,
-    V83,
-    V84,
-    V85,
-    V86,
-    V87,
-    V88,
-    V89,
-    V90,
-    V91,
-    V92,
-    V93,
-    V94,
-    V95,
-    V96,
-    V97,
-    V98,
-    V99,
-}
-
-/// 100 values.
-#[derive(
-    LabelValue,
-    measured::FixedCardinalityLabel,
-    prometheus_client::encoding::EncodeLabelValue,
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-)]
-enum Kind {
+enum Id {
     V0,
     V1,
     V2,
@@ -250,8 +135,14 @@ enum Kind {
 #[derive(measured::LabelGroup)]
 #[label(set = PairSet)]
 struct Pair {
-    shard: Shard,
-    kind: Kind,
+    shard: Id,
+    kind: Id,
+}
+
+#[derive(LabelSet, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct OurPair {
+    shard: Id,
+    kind: Id,
 }
 
 #[derive(measured::MetricGroup)]
@@ -263,38 +154,17 @@ struct MeasuredMetrics {
 
 #[derive(prometheus_client::encoding::EncodeLabelSet, Clone, Debug, PartialEq, Eq, Hash)]
 struct PcLabels {
-    shard: Shard,
-    kind: Kind,
+    shard: Id,
+    kind: Id,
 }
 
 const OPS: u64 = 20_000_000;
 const ROUNDS: usize = 5;
 
-fn ns_per_op(iterations: u64, mut f: impl FnMut(u64)) -> f64 {
-    (0..ROUNDS)
-        .map(|_| {
-            let start = Instant::now();
-            f(iterations);
-            start.elapsed().as_nanos() as f64 / iterations as f64
-        })
-        .fold(f64::INFINITY, f64::min)
-}
-
-fn best(rounds: usize, mut f: impl FnMut()) -> Duration {
-    (0..rounds)
-        .map(|_| {
-            let start = Instant::now();
-            f();
-            start.elapsed()
-        })
-        .min()
-        .unwrap_or_default()
-}
-
-fn labels(i: u64) -> (Shard, Kind) {
+fn labels(i: u64) -> (Id, Id) {
     (
-        Shard::VALUES[(i % 100) as usize],
-        Kind::VALUES[((i / 7) % 100) as usize],
+        Id::VALUES[(i % 100) as usize],
+        Id::VALUES[((i / 7) % 100) as usize],
     )
 }
 
@@ -307,23 +177,24 @@ fn main() {
     println!("best of {ROUNDS} rounds, single thread; labels vary over 10,000 combinations\n");
 
     let bare = AtomicU64::new(0);
-    let bare_ns = ns_per_op(OPS, |n| {
+    let bare_ns = support::ns_per_op(ROUNDS, OPS, |n| {
         let a = black_box(&bare);
         for _ in 0..n {
             a.fetch_add(1, Ordering::Relaxed);
         }
     });
 
-    let ours: Family<(Shard, Kind), Counter> = Family::new();
-    let ours_ns = ns_per_op(OPS, |n| {
+    let ours: Family<OurPair, Counter> = Family::new();
+    let ours_ns = support::ns_per_op(ROUNDS, OPS, |n| {
         let f = black_box(&ours);
         for i in 0..n {
-            f[black_box(labels(i))].inc();
+            let (shard, kind) = black_box(labels(i));
+            f[OurPair { shard, kind }].inc();
         }
     });
 
     let measured_metrics = MeasuredMetrics::new();
-    let measured_ns = ns_per_op(OPS, |n| {
+    let measured_ns = support::ns_per_op(ROUNDS, OPS, |n| {
         let m = black_box(&measured_metrics);
         for i in 0..n {
             let (shard, kind) = black_box(labels(i));
@@ -335,7 +206,7 @@ fn main() {
         PcLabels,
         prometheus_client::metrics::counter::Counter,
     >::default();
-    let pc_ns = ns_per_op(OPS / 10, |n| {
+    let pc_ns = support::ns_per_op(ROUNDS, OPS / 10, |n| {
         let f = black_box(&pc_family);
         for i in 0..n {
             let (shard, kind) = black_box(labels(i));
@@ -350,7 +221,7 @@ fn main() {
     )
     .unwrap();
     prom_registry.register(Box::new(prom_vec.clone())).unwrap();
-    let prom_ns = ns_per_op(OPS / 10, |n| {
+    let prom_ns = support::ns_per_op(ROUNDS, OPS / 10, |n| {
         let v = black_box(&prom_vec);
         for i in 0..n {
             let (shard, kind) = black_box(labels(i));
@@ -364,7 +235,7 @@ fn main() {
     );
     for (name, ns) in [
         ("bare AtomicU64::fetch_add", bare_ns),
-        ("metrics-core family[(shard, kind)].inc()", ours_ns),
+        ("metrics-core family[Pair { shard, kind }].inc()", ours_ns),
         ("measured counter_vec.inc(Pair { .. })", measured_ns),
         (
             "prometheus-client family.get_or_create(&labels).inc()",
@@ -389,10 +260,10 @@ fn main() {
     pc_registry.register("ops", "Operations.", pc_family.clone());
     for i in 0..10_000u64 {
         let (shard, kind) = (
-            Shard::VALUES[(i % 100) as usize],
-            Kind::VALUES[(i / 100) as usize],
+            Id::VALUES[(i % 100) as usize],
+            Id::VALUES[(i / 100) as usize],
         );
-        ours[(shard, kind)].inc();
+        ours[OurPair { shard, kind }].inc();
         measured_metrics.ops.inc(Pair { shard, kind });
         pc_family.get_or_create(&PcLabels { shard, kind }).inc();
         prom_vec
@@ -400,18 +271,18 @@ fn main() {
             .inc();
     }
     let mut buf = Vec::with_capacity(1 << 20);
-    let ours_t = best(30, || {
+    let ours_t = support::best_duration(30, || {
         buf.clear();
         registry.encode_into(Format::Text, &mut buf);
     });
     let ours_len = buf.len();
-    let ours_om = best(30, || {
+    let ours_om = support::best_duration(30, || {
         buf.clear();
         registry.encode_into(Format::OpenMetrics, &mut buf);
     });
     let mut measured_encoder = measured::text::BufferedTextEncoder::new();
     let mut measured_len = 0;
-    let measured_t = best(30, || {
+    let measured_t = support::best_duration(30, || {
         use measured::metric::group::MetricGroup as _;
         measured_metrics
             .collect_group_into(&mut measured_encoder)
@@ -419,12 +290,12 @@ fn main() {
         measured_len = measured_encoder.finish().len();
     });
     let mut pc_out = String::with_capacity(1 << 20);
-    let pc_t = best(30, || {
+    let pc_t = support::best_duration(30, || {
         pc_out.clear();
         prometheus_client::encoding::text::encode(&mut pc_out, &pc_registry).unwrap();
     });
     let mut prom_out = String::with_capacity(1 << 20);
-    let prom_t = best(30, || {
+    let prom_t = support::best_duration(30, || {
         prom_out.clear();
         prometheus::TextEncoder::new()
             .encode_utf8(&prom_registry.gather(), &mut prom_out)

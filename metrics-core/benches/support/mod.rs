@@ -1,6 +1,7 @@
-//! What every benchmark prints about where it ran.
+//! What the benchmarks share: timing loops, and what they print about
+//! where they ran.
 
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// The CPU model from `/proc/cpuinfo` (the architecture elsewhere) and the
 /// number of CPUs.
@@ -35,4 +36,30 @@ pub(crate) fn today() -> String {
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
     format!("{year:04}-{month:02}-{day:02}")
+}
+
+/// The best (lowest) nanoseconds per operation of `f(iterations)` over
+/// `rounds` rounds, to discount noise from other processes.
+#[allow(dead_code)] // not every benchmark times per operation
+pub(crate) fn ns_per_op(rounds: usize, iterations: u64, mut f: impl FnMut(u64)) -> f64 {
+    (0..rounds)
+        .map(|_| {
+            let start = Instant::now();
+            f(iterations);
+            start.elapsed().as_nanos() as f64 / iterations as f64
+        })
+        .fold(f64::INFINITY, f64::min)
+}
+
+/// The best duration of `f` over `rounds` rounds.
+#[allow(dead_code)] // not every benchmark times whole runs
+pub(crate) fn best_duration(rounds: usize, mut f: impl FnMut()) -> Duration {
+    (0..rounds)
+        .map(|_| {
+            let start = Instant::now();
+            f();
+            start.elapsed()
+        })
+        .min()
+        .unwrap_or_default()
 }
