@@ -84,8 +84,14 @@ impl Buckets {
         0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
     ]);
 
-    /// An explicit list of bounds; panics (at compile time in a `const`) if
-    /// the list is empty, unsorted, duplicated, NaN or infinite.
+    /// An explicit list of bounds.
+    ///
+    /// # Panics
+    ///
+    /// If the list is empty, unsorted, duplicated, NaN or infinite. Meant
+    /// for `const` items and `#[metrics(buckets = ...)]`, where the panic is
+    /// a compile error; with bounds known only at runtime use
+    /// [`try_new`](Self::try_new).
     pub const fn new(bounds: &[f64]) -> Self {
         unwrap(Self::try_new(bounds))
     }
@@ -105,6 +111,11 @@ impl Buckets {
     }
 
     /// `count` bounds `start, start*factor, start*factor^2, ...`.
+    ///
+    /// # Panics
+    ///
+    /// On invalid parameters (see [`try_exponential`](Self::try_exponential)),
+    /// at compile time when used in a `const`.
     pub const fn exponential(start: f64, factor: f64, count: usize) -> Self {
         unwrap(Self::try_exponential(start, factor, count))
     }
@@ -134,6 +145,11 @@ impl Buckets {
     }
 
     /// `count` bounds `start, start+width, start+2*width, ...`.
+    ///
+    /// # Panics
+    ///
+    /// On invalid parameters (see [`try_linear`](Self::try_linear)), at
+    /// compile time when used in a `const`.
     pub const fn linear(start: f64, width: f64, count: usize) -> Self {
         unwrap(Self::try_linear(start, width, count))
     }
