@@ -134,6 +134,7 @@ pub struct EndpointBuilder {
     pub(crate) max_header_bytes: usize,
     pub(crate) max_body_bytes: u64,
     pub(crate) header_read_timeout: Duration,
+    pub(crate) write_timeout: Duration,
     pub(crate) shutdown_grace: Duration,
     pub(crate) max_concurrent_encodes: usize,
 }
@@ -163,6 +164,7 @@ impl EndpointBuilder {
             max_header_bytes: 16 * 1024,
             max_body_bytes: 0,
             header_read_timeout: Duration::from_secs(10),
+            write_timeout: Duration::from_secs(30),
             shutdown_grace: Duration::from_secs(10),
             max_concurrent_encodes: 2,
         }
@@ -313,6 +315,13 @@ impl EndpointBuilder {
     /// connection is closed (default 10 s).
     pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
         self.header_read_timeout = timeout;
+        self
+    }
+
+    /// How long a response write may make no progress (a client that
+    /// stopped reading) before the connection is closed (default 30 s).
+    pub fn write_timeout(mut self, timeout: Duration) -> Self {
+        self.write_timeout = timeout;
         self
     }
 

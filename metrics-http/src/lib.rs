@@ -12,7 +12,8 @@
 //! * `GET /ready`: readiness from the application's checks; `503` naming
 //!   the failing ones.
 //! * Unknown paths `404`, other methods `405`, request bodies `413`,
-//!   oversized heads `431`, slow heads timed out; graceful shutdown.
+//!   oversized heads `431`, slow heads and stalled readers timed out;
+//!   graceful shutdown.
 //! * Self-metrics in the served registry (`metrics_http_*`).
 //!
 //! ```no_run
@@ -38,6 +39,7 @@ mod negotiate;
 pub mod push;
 mod self_metrics;
 mod server;
+mod stall;
 
 pub use config::{
     CheckResult, EndpointBuilder, Error, RegistrySource, ADDR_ENV, DEFAULT_ADDR, TOKEN_ENV,

@@ -12,6 +12,7 @@ use tokio::net::TcpListener;
 
 use crate::config::Error;
 use crate::endpoint::Endpoint;
+use crate::stall::StallGuard;
 
 /// An endpoint bound to a listening socket, ready to serve.
 pub struct Server {
@@ -67,6 +68,7 @@ impl Server {
             .max_buf_size(config.max_header_bytes.max(8192))
             .keep_alive(true);
         let grace = config.shutdown_grace;
+        let write_timeout = config.write_timeout;
         let graceful = GracefulShutdown::new();
         tokio::pin!(shutdown);
         loop {
@@ -74,7 +76,8 @@ impl Server {
                 accepted = listener.accept() => match accepted {
                     Ok((stream, _peer)) => {
                         let _ = stream.set_nodelay(true);
-                        let connection = builder.serve_connection(TokioIo::new(stream), endpoint.clone());
+                        let io = TokioIo::new(StallGuard::new(stream, write_timeout));
+                        let connection = builder.serve_connection(io, endpoint.clone());
                         let connection = graceful.watch(connection);
                         tokio::spawn(async move {
                             if let Err(e) = connection.await {

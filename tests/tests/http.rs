@@ -203,6 +203,45 @@ fn slow_clients_are_cut_off() {
 }
 
 #[test]
+fn clients_that_stop_reading_are_cut_off() {
+    // A body far larger than the socket buffers: 24 families with 1 MiB
+    // of help text each.
+    let registry = Arc::new(Registry::new());
+    let help = "h".repeat(1 << 20);
+    for i in 0..24 {
+        let g: Arc<Gauge> = Arc::new(Gauge::new());
+        registry
+            .register_metric(Metadata::new(format!("big_{i}"), help.clone()), g)
+            .unwrap();
+    }
+    let endpoint = Endpoint::builder(registry)
+        .write_timeout(Duration::from_millis(300))
+        .self_metrics(false)
+        .build()
+        .unwrap();
+    let s = TestServer::start(endpoint);
+    let mut stream = TcpStream::connect(s.addr).unwrap();
+    stream
+        .write_all(b"GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    // Stop reading for well past the write timeout.
+    std::thread::sleep(Duration::from_millis(1_500));
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut received = Vec::new();
+    let _ = stream.read_to_end(&mut received);
+    let expected = 24 * (1 << 20);
+    assert!(
+        received.len() < expected,
+        "the server gave up: {} of at least {expected} bytes",
+        received.len()
+    );
+    // The server itself is fine.
+    assert_eq!(http_get(s.addr, "GET", "/health", &[]).unwrap().status, 200);
+}
+
+#[test]
 fn bearer_token() {
     let (registry, _) = registry_with_counter();
     let s = TestServer::start(
