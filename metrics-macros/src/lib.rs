@@ -210,6 +210,7 @@ pub fn register(args: TokenStream, input: TokenStream) -> TokenStream {
 /// | `in_flight = <gauge>` | with a target: a `Gauge` of calls in progress |
 /// | `errors = <family>` | also record each `Err` by variant into a `Family<E, Counter>` or `Family<E, Histogram>`, `E` being the error type (a `LabelValue` enum) |
 /// | `result` / `no_result` | whether an `Err` is the `error` outcome, when the return type does not say |
+/// | `crate = path` | where `metrics_core` is, if renamed |
 ///
 /// Works on free functions, methods (`&self`, `&mut self`, `self`),
 /// generic functions, `impl Trait` arguments and returns, `async fn`,

@@ -17,7 +17,10 @@ pub(crate) fn expand(function: &ItemFn, options: &Options, shape: &Shape) -> Tok
         sig,
         block,
     } = function;
-    let krate = quote!(::metrics_core);
+    let krate = match &options.krate {
+        Some(path) => quote!(#path),
+        None => quote!(::metrics_core),
+    };
     let private = quote!(#krate::__private);
     // Hygienic names: the body cannot see or shadow them.
     let timer = Ident::new("__timed_timer", Span::mixed_site());

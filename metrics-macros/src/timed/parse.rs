@@ -11,12 +11,14 @@ use syn::{
 use crate::attr::closest;
 use crate::errors::Errors;
 
-pub(crate) const KEYS: &[&str] = &["name", "buckets", "errors", "in_flight"];
+pub(crate) const KEYS: &[&str] = &["name", "buckets", "errors", "in_flight", "crate"];
 pub(crate) const FLAGS: &[&str] = &["result", "no_result", "in_flight"];
 
 #[derive(Default)]
 pub(crate) struct Options {
     pub(crate) target: Option<Expr>,
+    /// `crate = path`: where `metrics_core` is, if renamed.
+    pub(crate) krate: Option<syn::Path>,
     pub(crate) name: Option<LitStr>,
     pub(crate) buckets: Option<(Span, Expr)>,
     pub(crate) errors: Option<(Span, Expr)>,
@@ -33,6 +35,11 @@ enum Arg {
 }
 
 fn parse_arg(input: ParseStream<'_>) -> syn::Result<Arg> {
+    if input.peek(Token![crate]) && input.peek2(Token![=]) {
+        let key: Token![crate] = input.parse()?;
+        input.parse::<Token![=]>()?;
+        return Ok(Arg::Key(Ident::new("crate", key.span), input.parse()?));
+    }
     if input.peek(Ident) && input.peek2(Token![=]) && !input.peek2(Token![==]) {
         let key: Ident = input.parse()?;
         input.parse::<Token![=]>()?;
@@ -95,6 +102,12 @@ pub(crate) fn parse_options(args: TokenStream, errors: &mut Errors) -> Options {
                 "buckets" => options.buckets = Some((span, value)),
                 "errors" => options.errors = Some((span, value)),
                 "in_flight" => options.in_flight = Some((span, Some(value))),
+                "crate" => match value {
+                    Expr::Path(p) => options.krate = Some(p.path),
+                    other => {
+                        errors.at(other, "`crate` takes a path, e.g. `crate = ::metrics_core`")
+                    }
+                },
                 _ => errors.at(&k, unknown(&key, KEYS)),
             },
             Arg::Flag(k) => match key.as_str() {
@@ -115,7 +128,7 @@ fn unknown(key: &str, known: &[&str]) -> String {
         Some(h) => format!("unknown `#[timed]` option `{key}`; did you mean `{h}`?"),
         None => format!(
             "unknown `#[timed]` option `{key}`; expected a target (`METRICS.field`), `name = \"...\"`, \
-             `buckets = ...`, `errors = ...`, `in_flight`, `result` or `no_result`"
+             `buckets = ...`, `errors = ...`, `in_flight`, `result`, `no_result` or `crate = path`"
         ),
     }
 }

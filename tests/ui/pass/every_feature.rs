@@ -84,8 +84,14 @@ struct AppMetrics {
 #[register]
 static METRICS: Global<AppMetrics> = Global::new();
 
+#[metrics_core::timed(crate = ::metrics_core, name = "renamed_crate_path")]
+fn with_crate_path() -> u8 {
+    1
+}
+
 fn main() {
     METRICS.events.inc();
+    assert_eq!(with_crate_path(), 1);
     METRICS.by_result[ResultLabel::TimedOut].inc();
     METRICS.by_tuple[(OperationLabel::Put, ResultLabel::Failure)].set(3);
     METRICS.by_struct[OpLabels { operation: OperationLabel::Get, result: ResultLabel::Success }].observe(4.0);
