@@ -232,14 +232,15 @@ impl EndpointBuilder {
     }
 
     /// Require `Authorization: Bearer <token>` (compared in constant
-    /// time) on the metrics path, and on `/ready`; `/health` stays open
-    /// unless [`protect_health`](Self::protect_health).
+    /// time) on the metrics path. The probes (`/health`, `/ready`) stay
+    /// open, as orchestrators send no token, unless
+    /// [`protect_health`](Self::protect_health).
     pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
         self.token = Some(token.into());
         self
     }
 
-    /// Also require the token on the health path.
+    /// Also require the token on the health and readiness paths.
     pub fn protect_health(mut self, protect: bool) -> Self {
         self.protect_health = protect;
         self

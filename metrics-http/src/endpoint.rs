@@ -20,7 +20,7 @@ use crate::auth::bearer_matches;
 use crate::config::{Check, EndpointBuilder, Error, RegistrySource};
 use crate::json;
 use crate::negotiate::{accepts_gzip, negotiate_format};
-use crate::self_metrics::{CacheLabel, HttpMetrics, StatusLabel};
+use crate::self_metrics::{CacheLabel, EncodingLabel, FormatLabel, HttpMetrics, StatusLabel};
 
 /// Serves a registry over HTTP: `GET /metrics`, `/health`, `/ready`.
 ///
@@ -156,9 +156,10 @@ impl Endpoint {
         if declared.unwrap_or(0).max(lower_bound) > config.max_body_bytes {
             return text(StatusCode::PAYLOAD_TOO_LARGE, "request body too large\n");
         }
+        // Probes stay open by default: Kubernetes sends no token.
         let needs_token = match route {
-            Route::Health => config.protect_health,
-            Route::Metrics | Route::Ready => true,
+            Route::Metrics => true,
+            Route::Health | Route::Ready => config.protect_health,
         };
         if let (Some(token), true) = (&config.token, needs_token) {
             let presented = request
@@ -248,6 +249,16 @@ impl Endpoint {
             encoded.body.clone()
         };
         if let Some(metrics) = &self.inner.metrics {
+            let format_label = match format {
+                Format::Text => FormatLabel::Text,
+                Format::OpenMetrics => FormatLabel::OpenMetrics,
+            };
+            let encoding = if gzip {
+                EncodingLabel::Gzip
+            } else {
+                EncodingLabel::Identity
+            };
+            metrics.scrapes[(format_label, encoding)].inc();
             metrics
                 .response_size
                 .set(i64::try_from(body.len()).unwrap_or(i64::MAX));

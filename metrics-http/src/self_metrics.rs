@@ -47,6 +47,23 @@ pub(crate) enum CacheLabel {
     Miss,
 }
 
+/// The exposition format a scrape was answered in.
+#[derive(LabelValue, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[label(name = "format")]
+pub(crate) enum FormatLabel {
+    Text,
+    #[label(rename = "openmetrics")]
+    OpenMetrics,
+}
+
+/// Whether the body went out gzipped.
+#[derive(LabelValue, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[label(name = "encoding")]
+pub(crate) enum EncodingLabel {
+    Identity,
+    Gzip,
+}
+
 #[derive(Metrics)]
 #[metrics(prefix = "metrics_http")]
 pub(crate) struct HttpMetrics {
@@ -62,6 +79,8 @@ pub(crate) struct HttpMetrics {
     pub(crate) cache_lookups: Family<CacheLabel, Counter>,
     /// Scrapes that outlasted the scrape timeout and got the last good body.
     pub(crate) stale_responses: Counter,
+    /// Scrapes answered, by format and content encoding.
+    pub(crate) scrapes: Family<(FormatLabel, EncodingLabel), Counter>,
     /// Requests by status code.
     pub(crate) requests: Family<StatusLabel, Counter>,
     /// Label sets dropped by series caps across the registry, as of the

@@ -278,7 +278,11 @@ fn bearer_token() {
         .status,
         200
     );
-    assert_eq!(http_get(s.addr, "GET", "/ready", &[]).unwrap().status, 401);
+    assert_eq!(
+        http_get(s.addr, "GET", "/ready", &[]).unwrap().status,
+        200,
+        "probes stay open"
+    );
     assert_eq!(
         http_get(s.addr, "GET", "/health", &[]).unwrap().status,
         200,
@@ -294,6 +298,7 @@ fn bearer_token() {
             .unwrap(),
     );
     assert_eq!(http_get(s.addr, "GET", "/health", &[]).unwrap().status, 401);
+    assert_eq!(http_get(s.addr, "GET", "/ready", &[]).unwrap().status, 401);
     assert_eq!(
         http_get(s.addr, "GET", "/health", &[("Authorization", "Bearer t")])
             .unwrap()

@@ -192,6 +192,21 @@ fn prometheus_scrapes_the_endpoint_in_both_formats() {
     assert!(info.contains("\"commit\":\"e2e \\\"test\\\"\""), "{info}");
     let up = query(api, "up");
     assert_eq!(up.matches("\"1\"]").count(), 2, "{up}");
+    // The endpoint's own count of what it served: Prometheus negotiated
+    // OpenMetrics with gzip for one job, and got text for the other.
+    let served = |format: &str| {
+        metrics_core::testing::sample_value(
+            &registry,
+            "metrics_http_scrapes_total",
+            &[("format", format), ("encoding", "gzip")],
+        )
+        .unwrap_or(0.0)
+    };
+    assert!(
+        served("openmetrics") >= 1.0 && served("text") >= 1.0,
+        "{}",
+        registry.encode_to_string(Format::Text)
+    );
 }
 
 #[test]
