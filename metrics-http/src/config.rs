@@ -173,14 +173,22 @@ impl EndpointBuilder {
     /// [`new`](Self::new), then the address from `METRICS_ADDR` and the
     /// bearer token from `METRICS_TOKEN` when they are set.
     pub fn from_env(registry: impl Into<RegistrySource>) -> Self {
+        Self::from_lookup(registry, |key| std::env::var(key).ok())
+    }
+
+    /// [`from_env`](Self::from_env) reading the variables through `lookup`
+    /// (for configuration systems other than the process environment, and
+    /// for tests that must not mutate it).
+    pub fn from_lookup(
+        registry: impl Into<RegistrySource>,
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Self {
         let mut builder = Self::new(registry);
-        if let Ok(addr) = std::env::var(ADDR_ENV) {
+        if let Some(addr) = lookup(ADDR_ENV) {
             builder.addr = addr;
         }
-        if let Ok(token) = std::env::var(TOKEN_ENV) {
-            if !token.is_empty() {
-                builder.token = Some(token);
-            }
+        if let Some(token) = lookup(TOKEN_ENV).filter(|t| !t.is_empty()) {
+            builder.token = Some(token);
         }
         builder
     }

@@ -604,13 +604,21 @@ fn builder_validates_paths_and_reads_the_environment() {
         "self-metrics registered twice"
     );
 
-    // SAFETY-free in edition 2021; this test is the only one reading these.
-    std::env::set_var(metrics_http::ADDR_ENV, "127.0.0.1:0");
-    std::env::set_var(metrics_http::TOKEN_ENV, "from-env");
-    let endpoint = metrics_http::EndpointBuilder::from_env(Arc::new(Registry::new()))
+    let env = |key: &str| match key {
+        metrics_http::ADDR_ENV => Some("127.0.0.1:0".to_owned()),
+        metrics_http::TOKEN_ENV => Some("from-env".to_owned()),
+        _ => None,
+    };
+    let endpoint = metrics_http::EndpointBuilder::from_lookup(Arc::new(Registry::new()), env)
         .build()
         .unwrap();
-    std::env::remove_var(metrics_http::ADDR_ENV);
-    std::env::remove_var(metrics_http::TOKEN_ENV);
+    assert_eq!(endpoint.addr(), "127.0.0.1:0");
     assert!(format!("{endpoint:?}").contains("token: Some(\"<set>\")"));
+    let empty_token = |key: &str| (key == metrics_http::TOKEN_ENV).then(String::new);
+    let endpoint =
+        metrics_http::EndpointBuilder::from_lookup(Arc::new(Registry::new()), empty_token)
+            .build()
+            .unwrap();
+    assert_eq!(endpoint.addr(), metrics_http::DEFAULT_ADDR);
+    assert!(format!("{endpoint:?}").contains("token: None"));
 }
