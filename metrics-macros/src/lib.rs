@@ -89,8 +89,8 @@ pub fn derive_label_set(input: TokenStream) -> TokenStream {
 
 /// Turns a struct of metric fields into statically named families: it
 /// implements `Default` (every metric created at zero, every combination of
-/// a dense family included), `Collector` (so a registry can expose it) and
-/// `Metrics`.
+/// a dense family included; so do not derive `Default` as well),
+/// `Collector` (so a registry can expose it) and `Metrics`.
 ///
 /// A field is a `Counter`, `Counter<f64>`, `Gauge`, `Gauge<f64>`,
 /// `Histogram`, `Info`, a `Family<Labels, M>` of those, or a nested
