@@ -232,3 +232,62 @@ fn openmetrics_histogram_with_negative_buckets_has_no_sum() {
         .encode_to_string(Format::Text)
         .contains("delta_sum -2.0\n"));
 }
+
+/// Hostile label values, generated deterministically from an alphabet of
+/// every character the formats treat specially.
+pub(crate) fn hostile_values(n: usize) -> Vec<String> {
+    const ALPHABET: &[&str] = &[
+        "\\", "\"", "\n", "\r", "\t", "}", "{", ",", "=", " ", "é", "✓", "𝄞", "a", "0", "#",
+        "\u{0}",
+    ];
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    (0..n)
+        .map(|_| {
+            // xorshift64*
+            state ^= state >> 12;
+            state ^= state << 25;
+            state ^= state >> 27;
+            let r = state.wrapping_mul(0x2545_f491_4f6c_dd1d);
+            let len = (r % 12) as usize;
+            (0..len)
+                .map(|i| ALPHABET[((r >> (i * 5)) % ALPHABET.len() as u64) as usize])
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn hostile_label_values_round_trip() {
+    let r = Registry::new();
+    let family = Arc::new(Family::<TenantLabels, Counter>::new());
+    r.register_metric(Metadata::new("hostile", "Hostile values."), family.clone())
+        .unwrap();
+    let values = hostile_values(500);
+    for (i, v) in values.iter().enumerate() {
+        family
+            .get_or_create(&TenantLabels {
+                tenant: v.clone(),
+                method: Method::Get,
+            })
+            .inc_by(i as u64 + 1);
+    }
+    for format in [Format::Text, Format::OpenMetrics] {
+        let text = r.encode_to_string(format);
+        // One line per distinct value: no value broke out of its line.
+        let distinct: std::collections::HashSet<&String> = values.iter().collect();
+        assert_eq!(
+            text.lines()
+                .filter(|l| l.starts_with("hostile_total{"))
+                .count(),
+            distinct.len()
+        );
+        for v in &distinct {
+            let got = testing::sample_value_in(
+                &text,
+                "hostile_total",
+                &[("tenant", v), ("method", "get")],
+            );
+            assert!(got.is_some(), "{v:?} did not round-trip in {format:?}");
+        }
+    }
+}

@@ -87,3 +87,44 @@ fn promtool_rejects_a_broken_body() {
     let (ok, _) = promtool_check("# TYPE x counter\nx{a=\"unterminated} 1\n");
     assert!(!ok);
 }
+
+#[test]
+fn hostile_label_values_pass_promtool() {
+    use examples::manual::{Method, TenantLabels};
+    use metrics_core::{Counter, Family};
+    let registry = Registry::new();
+    let family = Arc::new(Family::<TenantLabels, Counter>::new());
+    registry
+        .register_metric(
+            Metadata::new("hostile", "Hostile \"help\" \\ text\nacross lines."),
+            family.clone(),
+        )
+        .unwrap();
+    for value in [
+        "\\",
+        "\"",
+        "\n",
+        "}",
+        "{",
+        ",",
+        "=",
+        " ",
+        "é✓𝄞",
+        "a\"b\\c\nd",
+        "\r\t",
+        "#",
+    ] {
+        family
+            .get_or_create(&TenantLabels {
+                tenant: value.into(),
+                method: Method::Post,
+            })
+            .inc();
+    }
+    let body = registry.encode_to_string(Format::Text);
+    let (ok, report) = promtool_check(&body);
+    assert!(
+        ok,
+        "promtool check metrics failed:\n{report}\n--- body\n{body}"
+    );
+}
