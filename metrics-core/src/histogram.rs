@@ -162,21 +162,25 @@ impl Histogram {
 
     /// Reads the histogram once.
     pub fn snapshot(&self) -> HistogramSnapshot {
-        let mut total = 0;
-        let cumulative: Vec<u64> = self
-            .counts
-            .iter()
-            .map(|c| {
-                total += c.load(Ordering::Relaxed);
-                total
-            })
-            .collect();
+        let mut cumulative = vec![0; self.counts.len()];
+        let count = self.read_cumulative(&mut cumulative);
         HistogramSnapshot {
             bounds: self.layout.bounds.to_vec(),
-            count: total,
+            count,
             cumulative,
             sum: f64::from_bits(self.sum.load(Ordering::Relaxed)),
         }
+    }
+
+    /// Reads every bucket once into `out` as cumulative counts and returns
+    /// the total, which is therefore the `+Inf` bucket by construction.
+    fn read_cumulative(&self, out: &mut [u64]) -> u64 {
+        let mut total = 0;
+        for (slot, c) in out.iter_mut().zip(self.counts.iter()) {
+            total += c.load(Ordering::Relaxed);
+            *slot = total;
+        }
+        total
     }
 
     /// The finite bucket bounds.
@@ -221,11 +225,7 @@ impl Metric for Histogram {
         // One reading of every bucket, on the stack (at most 65 buckets).
         let mut cumulative = [0u64; Buckets::MAX + 1];
         let n = self.counts.len().min(cumulative.len());
-        let mut total = 0;
-        for (slot, c) in cumulative.iter_mut().zip(self.counts.iter()) {
-            total += c.load(Ordering::Relaxed);
-            *slot = total;
-        }
+        self.read_cumulative(&mut cumulative[..n]);
         let sum = f64::from_bits(self.sum.load(Ordering::Relaxed));
         out.histogram(labels, &self.layout.le, &cumulative[..n], sum);
     }

@@ -11,7 +11,7 @@ use std::time::Instant;
 use parking_lot::RwLock;
 
 use super::{Series, DEFAULT_MAX_SERIES, OVERFLOW_LABEL_VALUE};
-use crate::encode::{push_label_pair, FamilyWriter, Labels};
+use crate::encode::{push_label_pair, render_label_pairs, FamilyWriter, Labels};
 use crate::label::LabelSet;
 use crate::metric::Metric;
 
@@ -55,15 +55,8 @@ fn clock_base() -> Instant {
 impl<L: LabelSet, M: Metric> Sparse<L, M> {
     pub(super) fn new(options: &M::Options) -> Self {
         let hasher = RandomState::new();
-        let overflow_labels = L::NAMES
-            .iter()
-            .map(|name| {
-                let mut pair = String::new();
-                push_label_pair(&mut pair, name, OVERFLOW_LABEL_VALUE);
-                pair
-            })
-            .collect::<Vec<_>>()
-            .join(",");
+        let overflow_labels =
+            render_label_pairs(L::NAMES.iter().map(|name| (*name, OVERFLOW_LABEL_VALUE)));
         Sparse {
             shards: (0..SHARDS).map(|_| RwLock::new(HashMap::new())).collect(),
             hasher,
