@@ -181,7 +181,14 @@ fn cpu_seconds() -> Option<f64> {
     Some((stat_field(&fields, 14)? + stat_field(&fields, 15)?) / USER_HZ)
 }
 
+/// The process' start time, read from `/proc` once: it never changes, so
+/// scrapes need not read two files again for it.
 fn start_time() -> Option<f64> {
+    static START: std::sync::OnceLock<Option<f64>> = std::sync::OnceLock::new();
+    *START.get_or_init(read_start_time)
+}
+
+fn read_start_time() -> Option<f64> {
     let fields = stat_fields()?;
     let ticks_after_boot = stat_field(&fields, 22)?;
     let boot = fs::read_to_string("/proc/stat").ok()?;
