@@ -182,3 +182,31 @@ pub fn free_port() -> u16 {
         .map(|a| a.port())
         .expect("a free port")
 }
+
+/// Runs `promtool check metrics` (which lints as well as parses) on `body`:
+/// whether it passed with nothing to report, and what it said. `None` when
+/// promtool is not installed (see [`require_binary`]).
+pub fn promtool_check(body: &str) -> Option<(bool, String)> {
+    use std::process::{Command, Stdio};
+    let promtool = require_binary("promtool")?;
+    let mut child = Command::new(promtool)
+        .args(["check", "metrics"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("promtool starts");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(body.as_bytes())
+        .expect("write body");
+    let out = child.wait_with_output().expect("promtool runs");
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some((out.status.success() && report.trim().is_empty(), report))
+}
