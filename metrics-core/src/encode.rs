@@ -139,25 +139,40 @@ pub(crate) fn push_label_pair(out: &mut String, name: &str, value: &str) {
     out.push('"');
 }
 
-fn needs_escape(s: &str, quote: bool) -> bool {
-    s.bytes()
-        .any(|b| b == b'\\' || b == b'\n' || (quote && b == b'"'))
+/// Where escaped text goes: the `String`s label blocks are rendered into,
+/// or the exposition buffer itself.
+trait Sink {
+    fn put(&mut self, s: &str);
 }
 
-fn escape_into(s: &str, out: &mut String, quote: bool) {
-    // Fast path: almost every value needs no escaping.
-    if !needs_escape(s, quote) {
-        out.push_str(s);
-        return;
+impl Sink for String {
+    fn put(&mut self, s: &str) {
+        self.push_str(s);
     }
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '"' if quote => out.push_str("\\\""),
-            c => out.push(c),
-        }
+}
+
+impl Sink for Vec<u8> {
+    fn put(&mut self, s: &str) {
+        self.extend_from_slice(s.as_bytes());
     }
+}
+
+/// Appends `s` escaped: `\` and line feed always, `"` when `quote`. The
+/// characters escaped are ASCII, so the runs between them are copied whole.
+fn escape_into(s: &str, out: &mut impl Sink, quote: bool) {
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let replacement = match b {
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'"' if quote => "\\\"",
+            _ => continue,
+        };
+        out.put(&s[start..i]);
+        out.put(replacement);
+        start = i + 1;
+    }
+    out.put(&s[start..]);
 }
 
 /// The label block of one series: the escaped text between its braces.
@@ -415,13 +430,7 @@ impl<'a> FamilyWriter<'a> {
                 }
                 buf.extend_from_slice(name.as_bytes());
                 buf.extend_from_slice(b"=\"");
-                if needs_escape(value, true) {
-                    let mut escaped = String::with_capacity(value.len() + 8);
-                    escape_label_value(value, &mut escaped);
-                    buf.extend_from_slice(escaped.as_bytes());
-                } else {
-                    buf.extend_from_slice(value.as_bytes());
-                }
+                escape_into(value, buf, true);
                 buf.push(b'"');
             }
             buf.push(b'}');
@@ -437,35 +446,27 @@ impl<'a> FamilyWriter<'a> {
 
 /// Writes the `# HELP`/`# TYPE`/`# UNIT` lines of a family.
 pub(crate) fn write_header(buf: &mut Vec<u8>, format: Format, meta: &Metadata, kind: MetricType) {
-    let name = meta.name();
-    let (family_name_suffix, type_name) = match (format, kind) {
+    let (family_suffix, type_name) = match (format, kind) {
         (Format::Text, MetricType::Counter) => ("_total", "counter"),
         (Format::Text, MetricType::Info) => ("_info", "gauge"),
         (_, kind) => ("", kind.as_str()),
     };
-    let mut line = String::with_capacity(64 + meta.help().len());
-    let mut family = String::with_capacity(name.len() + family_name_suffix.len());
-    family.push_str(name);
-    family.push_str(family_name_suffix);
-
-    line.push_str("# HELP ");
-    line.push_str(&family);
-    line.push(' ');
-    escape_into(meta.help(), &mut line, format == Format::OpenMetrics);
-    line.push('\n');
-    line.push_str("# TYPE ");
-    line.push_str(&family);
-    line.push(' ');
-    line.push_str(type_name);
-    line.push('\n');
+    let line = |buf: &mut Vec<u8>, keyword: &str| {
+        buf.put(keyword);
+        buf.put(meta.name());
+        buf.put(family_suffix);
+        buf.put(" ");
+    };
+    line(buf, "# HELP ");
+    escape_into(meta.help(), buf, format == Format::OpenMetrics);
+    line(buf, "\n# TYPE ");
+    buf.put(type_name);
+    buf.put("\n");
     if let (Format::OpenMetrics, Some(unit)) = (format, meta.unit()) {
-        line.push_str("# UNIT ");
-        line.push_str(&family);
-        line.push(' ');
-        line.push_str(unit);
-        line.push('\n');
+        line(buf, "# UNIT ");
+        buf.put(unit);
+        buf.put("\n");
     }
-    buf.extend_from_slice(line.as_bytes());
 }
 
 /// Formats a float as both formats require (`+Inf`, `-Inf`, `NaN`, and a
