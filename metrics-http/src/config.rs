@@ -136,7 +136,6 @@ pub struct EndpointBuilder {
     pub(crate) header_read_timeout: Duration,
     pub(crate) write_timeout: Duration,
     pub(crate) shutdown_grace: Duration,
-    pub(crate) max_concurrent_encodes: usize,
 }
 
 impl EndpointBuilder {
@@ -166,7 +165,6 @@ impl EndpointBuilder {
             header_read_timeout: Duration::from_secs(10),
             write_timeout: Duration::from_secs(30),
             shutdown_grace: Duration::from_secs(10),
-            max_concurrent_encodes: 2,
         }
     }
 

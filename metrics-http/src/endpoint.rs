@@ -36,7 +36,6 @@ pub struct Endpoint {
 
 pub(crate) struct Inner {
     pub(crate) config: EndpointBuilder,
-    registry: RegistrySource,
     checks: Vec<(String, Check)>,
     metrics: Option<Arc<HttpMetrics>>,
     started: Instant,
@@ -57,6 +56,10 @@ struct Encoded {
     gzip: OnceLock<Bytes>,
     at: Instant,
 }
+
+/// Encodes running at once: a burst of scrapes queues behind these (within
+/// its timeout) instead of multiplying the work.
+const MAX_CONCURRENT_ENCODES: usize = 2;
 
 /// The body a response carries.
 type Body200 = Full<Bytes>;
@@ -83,10 +86,10 @@ impl Endpoint {
     }
 
     pub(crate) fn from_builder(mut config: EndpointBuilder) -> Result<Endpoint, Error> {
-        let registry = config.registry.clone();
         let metrics = if config.self_metrics {
             let metrics = Arc::new(HttpMetrics::default());
-            registry
+            config
+                .registry
                 .get()
                 .register(Arc::clone(&metrics))
                 .map_err(Error::Registry)?;
@@ -101,10 +104,9 @@ impl Endpoint {
                 updated: Instant::now(),
             })
         });
-        let encoders = Arc::new(Semaphore::new(config.max_concurrent_encodes.max(1)));
+        let encoders = Arc::new(Semaphore::new(MAX_CONCURRENT_ENCODES));
         Ok(Endpoint {
             inner: Arc::new(Inner {
-                registry,
                 checks,
                 metrics,
                 started: Instant::now(),
@@ -406,12 +408,7 @@ impl Inner {
     fn encode(&self, format: Format) -> Arc<Encoded> {
         let start = Instant::now();
         let mut body = Vec::with_capacity(64 * 1024);
-        // Writing into a Vec cannot fail.
-        let stats = self
-            .registry
-            .get()
-            .encode(format, &mut body)
-            .unwrap_or_default();
+        let stats = self.config.registry.get().encode_into(format, &mut body);
         if let Some(m) = &self.metrics {
             m.scrape_duration.observe(start.elapsed().as_secs_f64());
             m.series
