@@ -18,52 +18,27 @@ use metrics_core::{
     Buckets, Counter, Family, Format, Histogram, LabelSet, LabelValue, Metadata, Registry,
 };
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+// The label types are derived, as users write them.
+#[derive(LabelValue, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[label(name = "operation")]
 enum Op {
     Get,
     Put,
     Delete,
     Scan,
 }
-impl LabelValue for Op {
-    const NAME: &'static str = "operation";
-    const VALUES: &'static [Self] = &[Op::Get, Op::Put, Op::Delete, Op::Scan];
-    const STRINGS: &'static [&'static str] = &["get", "put", "delete", "scan"];
-    fn index(self) -> usize {
-        self as usize
-    }
-}
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(LabelValue, Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Outcome {
     Ok,
     Error,
     Timeout,
 }
-impl LabelValue for Outcome {
-    const NAME: &'static str = "outcome";
-    const VALUES: &'static [Self] = &[Outcome::Ok, Outcome::Error, Outcome::Timeout];
-    const STRINGS: &'static [&'static str] = &["ok", "error", "timeout"];
-    fn index(self) -> usize {
-        self as usize
-    }
-}
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(LabelSet, Clone, Debug, PartialEq, Eq, Hash)]
 struct Shard {
     shard: u32,
     kind: Op,
-}
-impl LabelSet for Shard {
-    const NAMES: &'static [&'static str] = &["shard", "kind"];
-    const DOMAINS: &'static [Option<&'static [&'static str]>] = &[None, Some(Op::STRINGS)];
-    fn dense_index(&self) -> Option<usize> {
-        None
-    }
-    fn visit_values(&self, visit: &mut dyn FnMut(&str)) {
-        metrics_core::LabelField::visit(&self.shard, visit);
-        visit(self.kind.as_str());
-    }
 }
 
 #[derive(metrics_core::Metrics)]

@@ -23,22 +23,10 @@ use std::time::{Duration, Instant};
 use metrics_core::{Counter, Family, LabelSet, Metadata, Registry};
 use metrics_http::Endpoint;
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(LabelSet, Clone, Debug, PartialEq, Eq, Hash)]
 struct Shard {
     shard: u32,
     kind: &'static str,
-}
-
-impl LabelSet for Shard {
-    const NAMES: &'static [&'static str] = &["shard", "kind"];
-    const DOMAINS: &'static [Option<&'static [&'static str]>] = &[None, None];
-    fn dense_index(&self) -> Option<usize> {
-        None
-    }
-    fn visit_values(&self, visit: &mut dyn FnMut(&str)) {
-        metrics_core::LabelField::visit(&self.shard, visit);
-        visit(self.kind);
-    }
 }
 
 fn registry() -> Arc<Registry> {
