@@ -74,13 +74,10 @@ pub(crate) fn expand(s: &MetricsStruct<'_>, names: &Names) -> TokenStream {
         // Checks that need the field's type, each spanned where the
         // mistake is written.
         let name_span = f.name.as_ref().map_or_else(|| f.ident.span(), |n| n.span());
-        items.push(quote_spanned! {name_span=>
-            const _: () = if let ::core::result::Result::Err(message) =
-                #private::check_name(#as_field::KIND, #name)
-            {
-                ::core::panic!("{}", message)
-            };
-        });
+        items.push(const_check(
+            name_span,
+            quote!(#private::check_name(#as_field::KIND, #name)),
+        ));
         let has_buckets = f.buckets.is_some();
         let has_max_series = f.max_series.is_some();
         let option_span = f
@@ -88,20 +85,14 @@ pub(crate) fn expand(s: &MetricsStruct<'_>, names: &Names) -> TokenStream {
             .as_ref()
             .or(f.max_series.as_ref())
             .map_or_else(|| f.ident.span(), |(s, _)| *s);
-        items.push(quote_spanned! {option_span=>
-            const _: () = if let ::core::result::Result::Err(message) =
-                #private::check_options(#as_field::KIND, #as_field::SPARSE, #has_buckets, #has_max_series)
-            {
-                ::core::panic!("{}", message)
-            };
-        });
-        items.push(quote_spanned! {ty.span()=>
-            const _: () = if let ::core::result::Result::Err(message) =
-                #private::check_labels(#as_field::KIND, #as_field::LABELS)
-            {
-                ::core::panic!("{}", message)
-            };
-        });
+        items.push(const_check(
+            option_span,
+            quote!(#private::check_options(#as_field::KIND, #as_field::SPARSE, #has_buckets, #has_max_series)),
+        ));
+        items.push(const_check(
+            ty.span(),
+            quote!(#private::check_labels(#as_field::KIND, #as_field::LABELS)),
+        ));
     }
 
     quote! {
@@ -126,6 +117,17 @@ pub(crate) fn expand(s: &MetricsStruct<'_>, names: &Names) -> TokenStream {
 
             #[automatically_derived]
             impl #krate::Metrics for #ident {}
+        };
+    }
+}
+
+/// A `const` assertion that `check` (a `Result<(), &str>` const call) is
+/// `Ok`, spanned at `span` so the build fails at the line that wrote the
+/// mistake, with the check's message.
+fn const_check(span: proc_macro2::Span, check: TokenStream) -> TokenStream {
+    quote_spanned! {span=>
+        const _: () = if let ::core::result::Result::Err(message) = #check {
+            ::core::panic!("{}", message)
         };
     }
 }
