@@ -121,6 +121,9 @@ pub struct EndpointBuilder {
     pub(crate) metrics_path: String,
     pub(crate) health_path: String,
     pub(crate) ready_path: String,
+    pub(crate) landing_page: bool,
+    pub(crate) live_path: Option<String>,
+    pub(crate) name: String,
     pub(crate) cache_ttl: Option<Duration>,
     pub(crate) scrape_timeout: Duration,
     pub(crate) rate_limit: Option<(u32, Duration)>,
@@ -150,6 +153,9 @@ impl EndpointBuilder {
             metrics_path: "/metrics".into(),
             health_path: "/health".into(),
             ready_path: "/ready".into(),
+            landing_page: true,
+            live_path: None,
+            name: "metrics".into(),
             cache_ttl: None,
             scrape_timeout: Duration::from_secs(10),
             rate_limit: None,
@@ -213,6 +219,38 @@ impl EndpointBuilder {
     /// The readiness path (default `/ready`).
     pub fn ready_path(mut self, path: impl Into<String>) -> Self {
         self.ready_path = path.into();
+        self
+    }
+
+    /// Answer `GET /` with a small HTML page naming the service and its
+    /// version and linking the other paths, as Prometheus exporters do
+    /// (default on). Off, `/` is a `404`.
+    pub fn landing_page(mut self, on: bool) -> Self {
+        self.landing_page = on;
+        self
+    }
+
+    /// Serve the live view on `/live` (default off): one self-contained
+    /// page (no external assets) that polls the metrics path every second
+    /// and charts counter rates, gauge values and histogram quantiles over
+    /// the last minutes, for the families the viewer picks. Meant for a
+    /// first look without Prometheus or Grafana; with a bearer token set,
+    /// the page asks for it.
+    pub fn live_view(mut self, on: bool) -> Self {
+        self.live_path = on.then(|| self.live_path.take().unwrap_or_else(|| "/live".into()));
+        self
+    }
+
+    /// Serve the live view on `path` instead of `/live` (turns it on).
+    pub fn live_path(mut self, path: impl Into<String>) -> Self {
+        self.live_path = Some(path.into());
+        self
+    }
+
+    /// The service's name, shown by the landing page and the live view
+    /// (default `metrics`).
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = name.into();
         self
     }
 
@@ -342,16 +380,12 @@ impl EndpointBuilder {
     /// Builds the endpoint: checks the paths and registers the
     /// self-metrics.
     pub fn build(self) -> Result<crate::Endpoint, Error> {
-        for path in [&self.metrics_path, &self.health_path, &self.ready_path] {
-            if !path.starts_with('/') {
-                return Err(Error::InvalidPath(path.clone()));
+        let mut paths = vec![&self.metrics_path, &self.health_path, &self.ready_path];
+        paths.extend(&self.live_path);
+        for (i, path) in paths.iter().enumerate() {
+            if !path.starts_with('/') || paths[..i].contains(path) {
+                return Err(Error::InvalidPath((*path).clone()));
             }
-        }
-        if self.metrics_path == self.health_path
-            || self.metrics_path == self.ready_path
-            || self.health_path == self.ready_path
-        {
-            return Err(Error::InvalidPath(self.metrics_path.clone()));
         }
         crate::endpoint::Endpoint::from_builder(self)
     }

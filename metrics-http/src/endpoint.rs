@@ -20,6 +20,7 @@ use crate::auth::bearer_matches;
 use crate::config::{Check, EndpointBuilder, Error, RegistrySource};
 use crate::json;
 use crate::negotiate::{accepts_gzip, negotiate_format};
+use crate::pages::{self, PageSettings};
 use crate::self_metrics::{CacheLabel, EncodingLabel, FormatLabel, HttpMetrics, StatusLabel};
 
 /// Serves a registry over HTTP: `GET /metrics`, `/health`, `/ready`.
@@ -43,6 +44,8 @@ pub(crate) struct Inner {
     // Last good body per format (index: Format as usize).
     last: [Mutex<Option<Arc<Encoded>>>; 2],
     encoders: Arc<Semaphore>,
+    landing: Bytes,
+    live: Option<Bytes>,
 }
 
 struct Bucket {
@@ -69,6 +72,8 @@ enum Route {
     Metrics,
     Health,
     Ready,
+    Landing,
+    Live,
 }
 
 fn format_index(format: Format) -> usize {
@@ -105,6 +110,15 @@ impl Endpoint {
             })
         });
         let encoders = Arc::new(Semaphore::new(MAX_CONCURRENT_ENCODES));
+        let pages = PageSettings {
+            name: &config.name,
+            version: &config.version,
+            metrics_path: &config.metrics_path,
+            health_path: &config.health_path,
+            ready_path: &config.ready_path,
+            live_path: config.live_path.as_deref(),
+        };
+        let (landing, live) = (pages::landing(&pages), pages::live(&pages));
         Ok(Endpoint {
             inner: Arc::new(Inner {
                 checks,
@@ -113,6 +127,8 @@ impl Endpoint {
                 rate,
                 last: [Mutex::new(None), Mutex::new(None)],
                 encoders,
+                landing,
+                live,
                 config,
             }),
         })
@@ -136,6 +152,10 @@ impl Endpoint {
             Route::Health
         } else if path == config.ready_path {
             Route::Ready
+        } else if config.live_path.as_deref() == Some(path) {
+            Route::Live
+        } else if path == "/" && config.landing_page {
+            Route::Landing
         } else {
             return text(StatusCode::NOT_FOUND, "not found\n");
         };
@@ -162,6 +182,9 @@ impl Endpoint {
         let needs_token = match route {
             Route::Metrics => true,
             Route::Health | Route::Ready => config.protect_health,
+            // Pages without data: the live view asks for the token itself
+            // when the metrics path answers 401.
+            Route::Landing | Route::Live => false,
         };
         if let (Some(token), true) = (&config.token, needs_token) {
             let presented = request
@@ -181,6 +204,8 @@ impl Endpoint {
             Route::Metrics => self.metrics(request).await,
             Route::Health => self.health(),
             Route::Ready => self.ready().await,
+            Route::Landing => html(self.inner.landing.clone()),
+            Route::Live => html(self.inner.live.clone().unwrap_or_default()),
         };
         if head {
             // Same headers (Content-Length included), no body.
@@ -453,6 +478,25 @@ fn text(status: StatusCode, body: &'static str) -> Response<Body200> {
     response.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    set_length(&mut response);
+    response
+}
+
+fn html(body: Bytes) -> Response<Body200> {
+    let mut response = Response::new(Full::new(body));
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    // The pages are inline-only: forbid anything they do not need.
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; \
+             connect-src 'self'; img-src 'self' data:",
+        ),
     );
     set_length(&mut response);
     response

@@ -11,6 +11,9 @@
 //! * `GET /health`: liveness, `{"status":"ok","version":..,"uptime_seconds":..}`.
 //! * `GET /ready`: readiness from the application's checks; `503` naming
 //!   the failing ones.
+//! * `GET /`: a landing page naming the service and linking the paths
+//!   (on by default); `GET /live`: an opt-in live view charting the
+//!   metrics in the browser, one self-contained page.
 //! * Unknown paths `404`, other methods `405`, request bodies `413`,
 //!   oversized heads `431`, slow heads and stalled readers timed out;
 //!   graceful shutdown.
@@ -36,6 +39,7 @@ mod config;
 mod endpoint;
 mod json;
 mod negotiate;
+mod pages;
 pub mod push;
 mod self_metrics;
 mod server;
