@@ -3,12 +3,14 @@
 use std::time::Duration;
 
 pub(crate) const USAGE: &str = "\
-usage: stream_processor [--addr HOST:PORT] [--duration TIME] [--once]
+usage: stream_processor [--addr HOST:PORT] [--duration TIME] [--once] [--warm-up TIME]
 
   --addr HOST:PORT   where to serve /metrics, /health, /ready and /live
                      (default 127.0.0.1:9090, or METRICS_ADDR)
   --duration TIME    stop after TIME (90, 90s, 5m, 1h; default: until ctrl-c)
   --once             run for a few seconds, print the exposition, exit
+  --warm-up TIME     how long the simulated Kafka connection takes, during
+                     which /ready answers 503 (default 1.5s)
   -h, --help         this text
 
 METRICS_TOKEN, when set, is the bearer token /metrics requires.";
@@ -18,6 +20,7 @@ pub(crate) struct Args {
     pub(crate) addr: Option<String>,
     pub(crate) duration: Option<Duration>,
     pub(crate) once: bool,
+    pub(crate) warm_up: Option<Duration>,
     pub(crate) help: bool,
 }
 
@@ -39,6 +42,7 @@ pub(crate) fn parse(args: impl IntoIterator<Item = String>) -> Result<Args, Stri
             "--addr" => parsed.addr = Some(value("--addr")?),
             "--duration" => parsed.duration = Some(duration(&value("--duration")?)?),
             "--once" => parsed.once = true,
+            "--warm-up" => parsed.warm_up = Some(duration(&value("--warm-up")?)?),
             "-h" | "--help" => parsed.help = true,
             other => return Err(format!("unknown argument `{other}`")),
         }

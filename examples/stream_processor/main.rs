@@ -62,8 +62,9 @@ async fn main() -> ExitCode {
     let start = Reading::now();
     let started = Instant::now();
 
+    let warm_up = args.warm_up.map_or(sim::WARM_UP, |d| d.as_secs_f64());
     if args.once {
-        run_simulation(Arc::clone(&progress), tokio::time::sleep(ONCE)).await;
+        run_simulation(Arc::clone(&progress), warm_up, tokio::time::sleep(ONCE)).await;
         print!("{}", registry.encode_to_string(Format::Text));
         return ExitCode::SUCCESS;
     }
@@ -121,6 +122,7 @@ async fn main() -> ExitCode {
     let serving = tokio::spawn(server.serve(stopped(stop_rx.clone())));
     let simulating = tokio::spawn(run_simulation(
         Arc::clone(&progress),
+        warm_up,
         stopped(stop_rx.clone()),
     ));
     show_status(&progress, stopped(stop_rx)).await;
@@ -139,8 +141,12 @@ async fn main() -> ExitCode {
 }
 
 /// Advances the simulation every tick until `stop` completes.
-async fn run_simulation(progress: Arc<Progress>, stop: impl std::future::Future<Output = ()>) {
-    let mut simulation = Simulation::new(0x5eed);
+async fn run_simulation(
+    progress: Arc<Progress>,
+    warm_up: f64,
+    stop: impl std::future::Future<Output = ()>,
+) {
+    let mut simulation = Simulation::new(0x5eed, warm_up);
     let mut ticker = tokio::time::interval(TICK);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     tokio::pin!(stop);

@@ -19,7 +19,8 @@ use crate::metrics::METRICS;
 use crate::rng::Rng;
 use crate::stages::{self, Dedup, Normalizer, RawEvent, StateStore, Windows};
 
-/// Seconds before the consumer is connected and `/ready` turns 200.
+/// Seconds before the consumer is connected and `/ready` turns 200,
+/// unless `--warm-up` says otherwise.
 pub(crate) const WARM_UP: f64 = 1.5;
 /// Seconds into the run when the `refunds` topic appears.
 pub(crate) const NEW_TOPIC_AT: f64 = 3.0;
@@ -90,6 +91,7 @@ pub(crate) struct Simulation {
     last_commit: f64,
     slow_until: f64,
     burst_until: f64,
+    warm_up: f64,
     started: Instant,
 }
 
@@ -111,7 +113,8 @@ fn partition(topic: &str, number: u32, output: &str, backlog: f64) -> Partition 
 }
 
 impl Simulation {
-    pub(crate) fn new(seed: u64) -> Self {
+    /// A pipeline whose consumer connects after `warm_up` seconds.
+    pub(crate) fn new(seed: u64, warm_up: f64) -> Self {
         let mut rng = Rng::new(seed);
         let mut topics = Vec::new();
         for (name, rate, appears_at) in [
@@ -152,6 +155,7 @@ impl Simulation {
             last_commit: 0.0,
             slow_until: 0.0,
             burst_until: 0.0,
+            warm_up,
             started: Instant::now(),
         }
     }
@@ -167,7 +171,7 @@ impl Simulation {
         let dt = (now - self.last_tick).clamp(0.0, 0.5);
         self.last_tick = now;
         self.produce(now, dt);
-        if now < WARM_UP {
+        if now < self.warm_up {
             self.publish_lag(progress);
             return;
         }
@@ -191,7 +195,7 @@ impl Simulation {
         self.advance_watermark(now);
         if now - self.last_commit >= 0.5 {
             self.last_commit = now;
-            self.commit_offsets();
+            self.commit_offsets(now);
         }
         self.publish_lag(progress);
         let s = &METRICS.stream;
@@ -238,7 +242,7 @@ impl Simulation {
             }
         }
         // Fewer operators run for the second the rebalance takes.
-        let rebalancing = (NEW_TOPIC_AT..NEW_TOPIC_AT + 1.0).contains(&now);
+        let rebalancing = Self::rebalancing(now);
         METRICS
             .pipeline
             .pipeline_operators_active
@@ -448,14 +452,22 @@ impl Simulation {
             .observe(started.elapsed().as_secs_f64());
     }
 
-    /// Commits the consumer's offsets, partition by partition; a commit
-    /// fails once in a while (the broker is moving a partition). Timed
-    /// with the built-in `function_calls_*` families.
+    /// The consumer group rebalances for a second when the new topic
+    /// appears.
+    fn rebalancing(now: f64) -> bool {
+        (NEW_TOPIC_AT..NEW_TOPIC_AT + 1.0).contains(&now)
+    }
+
+    /// Commits the consumer's offsets, partition by partition. Commits
+    /// fail while the group rebalances (the new topic's arrival) and once
+    /// in a while otherwise (the broker is moving a partition). Timed with
+    /// the built-in `function_calls_*` families.
     #[timed]
-    fn commit_offsets(&mut self) {
+    fn commit_offsets(&mut self, now: f64) {
+        let rebalancing = Self::rebalancing(now);
         for topic in &self.topics {
             for p in &topic.partitions {
-                if self.rng.chance(0.01) {
+                if rebalancing || self.rng.chance(0.005) {
                     p.commit_errors.inc();
                 }
             }

@@ -12,6 +12,7 @@ use bytes::Bytes;
 use http_body_util::Full;
 use hyper::body::Body;
 use hyper::header::{self, HeaderValue};
+use hyper::http::request::Parts;
 use hyper::{Method, Request, Response, StatusCode};
 use metrics_core::Format;
 use tokio::sync::Semaphore;
@@ -29,7 +30,8 @@ use crate::self_metrics::{CacheLabel, EncodingLabel, FormatLabel, HttpMetrics, S
 /// its own port; as a hyper `Service` (it implements
 /// `hyper::service::Service<Request<Incoming>>`) in an existing hyper
 /// server; or call [`handle`](Self::handle) from another framework's route
-/// (axum: `endpoint.handle(req).await.map(axum::body::Body::new)`).
+/// (axum: `endpoint.handle(req).await.map(axum::body::Body::new)`, as the
+/// `axum` example does).
 #[derive(Clone)]
 pub struct Endpoint {
     pub(crate) inner: Arc<Inner>,
@@ -135,17 +137,24 @@ impl Endpoint {
     }
 
     /// Answers one request. Never fails: every problem is a status code.
+    ///
+    /// The body is only measured (the endpoints take none) and dropped
+    /// before anything is awaited, so the future is `Send` for any body,
+    /// `Sync` or not (axum's is not).
     pub async fn handle<B: Body>(&self, request: Request<B>) -> Response<Full<Bytes>> {
-        let response = self.route(&request).await;
+        let (head, body) = request.into_parts();
+        let body_lower_bound = body.size_hint().lower();
+        drop(body);
+        let response = self.route(&head, body_lower_bound).await;
         if let Some(metrics) = &self.inner.metrics {
             metrics.requests[StatusLabel::of(response.status().as_u16())].inc();
         }
         response
     }
 
-    async fn route<B: Body>(&self, request: &Request<B>) -> Response<Body200> {
+    async fn route(&self, request: &Parts, body_lower_bound: u64) -> Response<Body200> {
         let config = &self.inner.config;
-        let path = request.uri().path();
+        let path = request.uri.path();
         let route = if path == config.metrics_path {
             Route::Metrics
         } else if path == config.health_path {
@@ -159,8 +168,8 @@ impl Endpoint {
         } else {
             return text(StatusCode::NOT_FOUND, "not found\n");
         };
-        let head = request.method() == Method::HEAD;
-        if request.method() != Method::GET && !head {
+        let head = request.method == Method::HEAD;
+        if request.method != Method::GET && !head {
             let mut response = text(StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n");
             response
                 .headers_mut()
@@ -170,12 +179,11 @@ impl Endpoint {
         // A body larger than allowed: declared by Content-Length, or hinted
         // by the body's own size bounds for chunked uploads.
         let declared = request
-            .headers()
+            .headers
             .get(header::CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok());
-        let lower_bound = request.body().size_hint().lower();
-        if declared.unwrap_or(0).max(lower_bound) > config.max_body_bytes {
+        if declared.unwrap_or(0).max(body_lower_bound) > config.max_body_bytes {
             return text(StatusCode::PAYLOAD_TOO_LARGE, "request body too large\n");
         }
         // Probes stay open by default: Kubernetes sends no token.
@@ -188,7 +196,7 @@ impl Endpoint {
         };
         if let (Some(token), true) = (&config.token, needs_token) {
             let presented = request
-                .headers()
+                .headers
                 .get(header::AUTHORIZATION)
                 .map(HeaderValue::as_bytes);
             if !bearer_matches(presented, token.as_bytes()) {
@@ -235,7 +243,7 @@ impl Endpoint {
         }
     }
 
-    async fn metrics<B>(&self, request: &Request<B>) -> Response<Body200> {
+    async fn metrics(&self, request: &Parts) -> Response<Body200> {
         if let Err(retry_after) = self.take_rate_token() {
             let mut response = text(StatusCode::TOO_MANY_REQUESTS, "too many scrapes\n");
             response
@@ -243,8 +251,8 @@ impl Endpoint {
                 .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
             return response;
         }
-        let headers = request.headers();
-        let forced = request.uri().query().and_then(|q| {
+        let headers = &request.headers;
+        let forced = request.uri.query().and_then(|q| {
             q.split('&').find_map(|pair| match pair {
                 "format=text" => Some(Format::Text),
                 "format=openmetrics" => Some(Format::OpenMetrics),

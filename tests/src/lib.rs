@@ -8,6 +8,8 @@ pub struct ReadmeDoctests;
 
 use std::path::PathBuf;
 
+pub mod servers;
+
 /// Finds `binary` on `PATH`. When it is missing: under `CI` (any value) the
 /// test fails, since CI installs it; elsewhere the test is skipped with a
 /// message, returning `None`.
@@ -98,6 +100,12 @@ fn parse_response(raw: &[u8]) -> Option<HttpResponse> {
         .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_owned()))
         .collect();
     let mut body = raw[end + 4..].to_vec();
+    let chunked = headers
+        .iter()
+        .any(|(n, v)| n == "transfer-encoding" && v.eq_ignore_ascii_case("chunked"));
+    if chunked {
+        body = dechunk(&body)?;
+    }
     if let Some(length) = headers
         .iter()
         .find(|(n, _)| n == "content-length")
@@ -110,6 +118,22 @@ fn parse_response(raw: &[u8]) -> Option<HttpResponse> {
         headers,
         body,
     })
+}
+
+/// Decodes a chunked body (larger answers of other servers come so).
+fn dechunk(mut raw: &[u8]) -> Option<Vec<u8>> {
+    let mut body = Vec::new();
+    loop {
+        let line_end = raw.windows(2).position(|w| w == b"\r\n")?;
+        let size_text = std::str::from_utf8(&raw[..line_end]).ok()?;
+        let size = usize::from_str_radix(size_text.split(';').next()?.trim(), 16).ok()?;
+        raw = &raw[line_end + 2..];
+        if size == 0 {
+            return Some(body);
+        }
+        body.extend_from_slice(raw.get(..size)?);
+        raw = raw.get(size + 2..)?;
+    }
 }
 
 /// A server running on its own thread and runtime until dropped.

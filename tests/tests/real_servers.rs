@@ -6,11 +6,12 @@
 
 use std::io::Write;
 use std::net::SocketAddr;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use integration_tests::servers::{
+    query, start_example, start_prometheus, start_pushgateway, wait_for,
+};
 use integration_tests::{free_port, http_get, require_binary, TestServer};
 use metrics_core::process::ProcessCollector;
 use metrics_core::{
@@ -55,70 +56,8 @@ fn e2e_registry() -> (Arc<Registry>, Arc<E2eMetrics>) {
     (registry, metrics)
 }
 
-/// A child process killed and reaped when dropped, with its scratch folder.
-struct Process {
-    child: Child,
-    dir: PathBuf,
-}
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-fn scratch_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "metrics-e2e-{name}-{}-{}",
-        std::process::id(),
-        free_port()
-    ));
-    std::fs::create_dir_all(&dir).expect("scratch dir");
-    dir
-}
-
-/// Percent-encodes a PromQL query for a URL.
-fn encode_query(q: &str) -> String {
-    q.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-fn wait_for(what: &str, timeout: Duration, mut ready: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !ready() {
-        assert!(
-            start.elapsed() < timeout,
-            "timed out after {timeout:?} waiting for {what}"
-        );
-        std::thread::sleep(Duration::from_millis(250));
-    }
-}
-
-fn query(api: SocketAddr, promql: &str) -> String {
-    let r = http_get(
-        api,
-        "GET",
-        &format!("/api/v1/query?query={}", encode_query(promql)),
-        &[],
-    )
-    .unwrap();
-    assert_eq!(r.status, 200, "{promql}: {}", r.text());
-    r.text()
-}
-
 #[test]
 fn prometheus_scrapes_the_endpoint_in_both_formats() {
-    let Some(prometheus) = require_binary("prometheus") else {
-        return;
-    };
     let (registry, _metrics) = e2e_registry();
     let server = TestServer::start(
         Endpoint::builder(registry.clone())
@@ -128,31 +67,15 @@ fn prometheus_scrapes_the_endpoint_in_both_formats() {
     );
     let target = server.addr;
 
-    let dir = scratch_dir("prometheus");
-    let api: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
     let config = format!(
         "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\n\
          scrape_configs:\n\
          \x20 - job_name: openmetrics\n    static_configs:\n      - targets: ['{target}']\n\
          \x20 - job_name: text\n    params:\n      format: [text]\n    static_configs:\n      - targets: ['{target}']\n"
     );
-    std::fs::write(dir.join("prometheus.yml"), config).unwrap();
-    let child = Command::new(prometheus)
-        .arg(format!(
-            "--config.file={}",
-            dir.join("prometheus.yml").display()
-        ))
-        .arg(format!(
-            "--storage.tsdb.path={}",
-            dir.join("data").display()
-        ))
-        .arg(format!("--web.listen-address={api}"))
-        .arg("--log.level=warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("prometheus starts");
-    let _prometheus = Process { child, dir };
+    let Some((_prometheus, api)) = start_prometheus(&config, &[]) else {
+        return;
+    };
 
     wait_for("both targets up", Duration::from_secs(90), || {
         http_get(api, "GET", "/api/v1/targets", &[])
@@ -239,26 +162,6 @@ fn served_bodies_pass_promtool() {
     }
 }
 
-fn start_pushgateway() -> Option<(Process, SocketAddr)> {
-    let binary = require_binary("prometheus-pushgateway")?;
-    let dir = scratch_dir("pushgateway");
-    let addr: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
-    let child = Command::new(binary)
-        .arg(format!("--web.listen-address={addr}"))
-        .arg("--log.level=warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("pushgateway starts");
-    let process = Process { child, dir };
-    wait_for("the pushgateway", Duration::from_secs(30), || {
-        http_get(addr, "GET", "/-/ready", &[])
-            .map(|r| r.status == 200)
-            .unwrap_or(false)
-    });
-    Some((process, addr))
-}
-
 #[test]
 fn pushes_reach_a_real_pushgateway() {
     let Some((_gateway, addr)) = start_pushgateway() else {
@@ -333,6 +236,27 @@ fn pushes_reach_a_real_pushgateway() {
     assert!(
         final_body.contains("e2e_jobs_total{instance=\"db/1\",job=\"nightly\"} 43"),
         "{final_body}"
+    );
+}
+
+#[test]
+fn batch_push_example_leaves_its_final_values_in_the_pushgateway() {
+    let Some((_gateway, addr)) = start_pushgateway() else {
+        return;
+    };
+    let job = start_example("batch_push", &[&format!("http://{addr}")], &[]);
+    let (status, _) = job.finish(Duration::from_secs(60));
+    assert_eq!(status, Some(0), "the job exits successfully");
+    let pushed = http_get(addr, "GET", "/metrics", &[]).unwrap().text();
+    assert!(
+        pushed.contains("batch_records_total{instance=\"example/1\",job=\"nightly_batch\"} 30"),
+        "the final push carries the final count: {pushed}"
+    );
+    assert!(
+        pushed.contains(
+            "batch_record_duration_seconds_count{instance=\"example/1\",job=\"nightly_batch\"} 30"
+        ),
+        "{pushed}"
     );
 }
 

@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! prometheus-pushgateway &        # listens on 127.0.0.1:9091
-//! cargo run -p examples --example push [-- http://127.0.0.1:9091]
+//! cargo run -p examples --example batch_push [-- http://127.0.0.1:9091]
 //! curl -s 127.0.0.1:9091/metrics | grep batch_
 //! ```
 

@@ -1,0 +1,65 @@
+//! Mounting the endpoint in an existing axum application: `/metrics`,
+//! `/health` and `/ready` become routes of the application's router, on
+//! its port, beside its own routes. No second server.
+//!
+//! ```text
+//! cargo run -p examples --example axum [-- 127.0.0.1:3000]
+//! curl -s 127.0.0.1:3000/orders -d ''; curl -s 127.0.0.1:3000/metrics | grep shop_
+//! ```
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+use metrics_core::{register, Counter, Global, Metrics, Registry};
+use metrics_http::{shutdown_signal, Endpoint};
+
+#[derive(Metrics)]
+#[metrics(prefix = "shop")]
+struct ShopMetrics {
+    /// Orders placed.
+    orders: Counter,
+}
+
+#[register]
+static METRICS: Global<ShopMetrics> = Global::new();
+
+/// Hands the request to the endpoint: it negotiates the format, gzips,
+/// checks the token and answers health and readiness as when it serves
+/// its own port.
+async fn metrics_endpoint(State(endpoint): State<Endpoint>, request: Request) -> Response {
+    endpoint.handle(request).await.map(Body::new)
+}
+
+async fn place_order() -> &'static str {
+    METRICS.orders.inc();
+    "order placed\n"
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let addr = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "127.0.0.1:3000".to_owned());
+    let endpoint = Endpoint::builder(Registry::global())
+        .name("shop")
+        .landing_page(false) // `/` is the application's
+        .build()?;
+    let app = Router::new()
+        .route("/", get(|| async { "the shop\n" }))
+        .route("/orders", post(place_order))
+        .route("/metrics", get(metrics_endpoint))
+        .route("/health", get(metrics_endpoint))
+        .route("/ready", get(metrics_endpoint))
+        .with_state(endpoint);
+    let listener = tokio::net::TcpListener::bind(&addr).await?;
+    println!(
+        "shop on http://{}/ (metrics on /metrics)",
+        listener.local_addr()?
+    );
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,92 @@
+//! The short examples, each run as a user would run it.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use integration_tests::servers::{example_binary, start_example, wait_for};
+use integration_tests::{free_port, http_get};
+
+fn free_addr() -> SocketAddr {
+    format!("127.0.0.1:{}", free_port()).parse().unwrap()
+}
+
+/// The value of an unlabelled or labelled sample line, as text.
+fn sample<'a>(body: &'a str, series: &str) -> Option<&'a str> {
+    body.lines()
+        .find_map(|l| l.strip_prefix(series)?.strip_prefix(' '))
+}
+
+#[test]
+fn quickstart_serves_its_metrics_where_metrics_addr_says() {
+    let addr = free_addr();
+    let program = start_example("quickstart", &[], &[("METRICS_ADDR", &addr.to_string())]);
+    wait_for(
+        "requests counted and served",
+        Duration::from_secs(30),
+        || {
+            http_get(addr, "GET", "/metrics", &[])
+                .map(|r| {
+                    sample(&r.text(), "app_requests_total{method=\"get\"}")
+                        .is_some_and(|v| v != "0")
+                })
+                .unwrap_or(false)
+        },
+    );
+    let body = http_get(addr, "GET", "/metrics", &[]).unwrap().text();
+    assert!(body.contains("# HELP app_requests_total Requests handled, by method."));
+    assert!(sample(&body, "app_connections").is_some(), "{body}");
+    let (status, stdout) = program.terminate(Duration::from_secs(10));
+    assert_eq!(status, Some(0), "{stdout}");
+    assert!(
+        stdout.contains(&format!("serving http://{addr}/metrics")),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn axum_example_mounts_the_endpoint_beside_its_own_routes() {
+    let addr = free_addr();
+    let program = start_example("axum", &[&addr.to_string()], &[]);
+    wait_for("the shop", Duration::from_secs(30), || {
+        http_get(addr, "GET", "/", &[]).is_ok_and(|r| r.status == 200)
+    });
+    assert_eq!(
+        http_get(addr, "GET", "/", &[]).unwrap().text(),
+        "the shop\n"
+    );
+    for _ in 0..3 {
+        let placed = http_get(addr, "POST", "/orders", &[("Content-Length", "0")]).unwrap();
+        assert_eq!(placed.status, 200);
+    }
+    let metrics = http_get(addr, "GET", "/metrics", &[("Accept-Encoding", "gzip")]).unwrap();
+    assert_eq!(metrics.status, 200);
+    assert_eq!(
+        metrics.header("content-encoding"),
+        Some("gzip"),
+        "negotiated by the endpoint"
+    );
+    let plain = http_get(addr, "GET", "/metrics", &[]).unwrap().text();
+    assert_eq!(sample(&plain, "shop_orders_total"), Some("3"), "{plain}");
+    assert_eq!(http_get(addr, "GET", "/health", &[]).unwrap().status, 200);
+    assert_eq!(http_get(addr, "GET", "/ready", &[]).unwrap().status, 200);
+    let (status, _) = program.terminate(Duration::from_secs(10));
+    assert_eq!(status, Some(0));
+}
+
+#[test]
+fn custom_registry_keeps_each_tenant_apart() {
+    let out = std::process::Command::new(example_binary("custom_registry"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    let (acme, globex) = text
+        .strip_prefix("## acme\n")
+        .and_then(|t| t.split_once("## globex\n"))
+        .expect("one exposition per tenant");
+    assert_eq!(sample(acme, "tenant_jobs_total"), Some("10"));
+    assert_eq!(sample(globex, "tenant_jobs_total"), Some("20"));
+    assert_eq!(sample(acme, "tenant_storage_bytes"), Some("1048576"));
+    assert_eq!(sample(globex, "tenant_storage_bytes"), Some("2097152"));
+    assert!(!acme.contains("process_"), "nothing global leaks in");
+}
