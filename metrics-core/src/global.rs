@@ -10,11 +10,24 @@ use crate::registry::{Collector, Families, Registry, RegistryError};
 
 /// A static holding a metrics struct, built on first use.
 ///
+/// Mark it `#[register]` so that the global registry exposes it: a
+/// `Global` without it is still updated, but never scraped.
+///
 /// ```
-/// use metrics_core::{Counter, Global};
-/// static REQUESTS: Global<Counter> = Global::new();
-/// REQUESTS.inc();
-/// assert_eq!(REQUESTS.get(), 1);
+/// use metrics_core::{register, Counter, Format, Global, Metrics, Registry};
+///
+/// #[derive(Metrics)]
+/// struct Api {
+///     /// Requests served.
+///     requests: Counter,
+/// }
+///
+/// #[register]
+/// static API: Global<Api> = Global::new();
+///
+/// API.requests.inc();
+/// assert_eq!(API.requests.get(), 1);
+/// assert!(Registry::global().encode_to_string(Format::Text).contains("requests_total 1\n"));
 /// ```
 pub struct Global<T> {
     value: LazyLock<T>,

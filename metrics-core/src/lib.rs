@@ -10,14 +10,13 @@
 //!     Metrics, Registry,
 //! };
 //!
-//! #[derive(LabelValue, Clone, Copy, Debug, PartialEq, Eq, Hash)]
-//! #[label(name = "result")]                  // the label's name when used alone
-//! enum ResultLabel { Success, Failure, Timeout } // values "success", "failure", "timeout"
+//! #[derive(LabelValue, Clone, Copy, PartialEq, Eq)] // the four a label enum needs
+//! enum ResultLabel { Success, Failure, Timeout } // label `result`: the type's name, minus `Label`
 //!
-//! #[derive(LabelValue, Clone, Copy, Debug, PartialEq, Eq, Hash)]
-//! enum Operation { Get, Put }                // label `operation`
+//! #[derive(LabelValue, Clone, Copy, PartialEq, Eq)]
+//! enum Operation { Get, Put }                // label `operation`, values "get", "put"
 //!
-//! #[derive(LabelSet, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+//! #[derive(LabelSet, Clone, Copy, PartialEq, Eq)]
 //! struct OpLabels { operation: Operation, result: ResultLabel } // field name = label name
 //!
 //! #[derive(LabelSet, Clone, Debug, PartialEq, Eq, Hash)]

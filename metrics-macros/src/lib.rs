@@ -25,6 +25,21 @@ use syn::parse_macro_input;
 /// Implements `LabelValue` for a fieldless enum: each variant is one value
 /// of a closed label.
 ///
+/// The trait asks for `Copy + Eq`, so a label enum derives four traits:
+/// `LabelValue, Clone, Copy, PartialEq, Eq` (`Clone` and `PartialEq`
+/// because `Copy` and `Eq` build on them). Families take labels by value
+/// and compare them; `Debug` and `Hash` are not needed (a sparse
+/// `LabelSet` struct that holds the enum derives `Hash` itself).
+///
+/// Names follow the Rust names. The label is the enum's name in
+/// snake_case without a trailing `Label`: `WindowType` is `window_type`,
+/// `ResultLabel` is `result`, so renaming the type renames the label
+/// (pin it with `name`). Values are the variants in snake_case, word by
+/// word, so an acronym written in camel case splits: `RocksDb` is
+/// `rocks_db`, `HTTPError` is `http_error`; `#[label(rename = "rocksdb")]`
+/// on the variant, or `rename_all = "lowercase"` on the enum, says
+/// otherwise.
+///
 /// | attribute | on | meaning |
 /// | --- | --- | --- |
 /// | `#[label(name = "...")]` | enum | the label's name when the enum is used alone (default: the enum's name in snake_case, without a `Label` suffix) |
@@ -44,6 +59,12 @@ use syn::parse_macro_input;
 /// assert_eq!(HttpMethodLabel::NAME, "http_method");
 /// assert_eq!(HttpMethodLabel::STRINGS, &["get", "post", "OPTIONS"]);
 /// assert_eq!(HttpMethodLabel::Post.index(), 1);
+///
+/// #[derive(LabelValue, Clone, Copy, PartialEq, Eq)] // the four it needs
+/// enum Backend { Memory, RocksDb, #[label(rename = "rocksdb_v2")] RocksDbV2 }
+///
+/// assert_eq!(Backend::NAME, "backend");
+/// assert_eq!(Backend::STRINGS, &["memory", "rocks_db", "rocksdb_v2"]);
 /// ```
 #[proc_macro_derive(LabelValue, attributes(label))]
 pub fn derive_label_value(input: TokenStream) -> TokenStream {
@@ -91,6 +112,11 @@ pub fn derive_label_set(input: TokenStream) -> TokenStream {
 /// implements `Default` (every metric created at zero, every combination of
 /// a dense family included; so do not derive `Default` as well),
 /// `Collector` (so a registry can expose it) and `Metrics`.
+///
+/// There is no `new()`: build the struct with `Default`, either in a
+/// `#[register] static M: Global<T> = Global::new();` (the usual way: in
+/// the global registry, built on first use) or with `T::default()` (in an
+/// `Arc`, registered in a registry of your own with `registry.register`).
 ///
 /// A field is a `Counter`, `Counter<f64>`, `Gauge`, `Gauge<f64>`,
 /// `Histogram`, `Info`, a `Family<Labels, M>` of those, or a nested
@@ -220,8 +246,7 @@ pub fn register(args: TokenStream, input: TokenStream) -> TokenStream {
 /// `self` is borrowed for the whole call.
 ///
 /// ```
-/// use metrics_core::{timed, Family, Format, Histogram, Metrics, Outcome, Registry};
-/// use std::sync::Arc;
+/// use metrics_core::{register, timed, Family, Format, Global, Histogram, Metrics, Outcome, Registry};
 ///
 /// #[derive(Metrics)]
 /// struct Db {
@@ -229,7 +254,9 @@ pub fn register(args: TokenStream, input: TokenStream) -> TokenStream {
 ///     #[metrics(unit = "seconds")]
 ///     query: Family<Outcome, Histogram>,
 /// }
-/// static DB: metrics_core::Global<Db> = metrics_core::Global::new();
+///
+/// #[register] // without it the timings are recorded but never exposed
+/// static DB: Global<Db> = Global::new();
 ///
 /// #[timed(DB.query)]
 /// fn query(id: u32) -> Result<u32, String> {
@@ -247,6 +274,7 @@ pub fn register(args: TokenStream, input: TokenStream) -> TokenStream {
 /// assert_eq!(DB.query[Outcome::Error].snapshot().count, 1);
 /// let text = Registry::global().encode_to_string(Format::Text);
 /// assert!(text.contains("function_calls_total{function=\"tick\","));
+/// assert!(text.contains("query_seconds_count{result=\"error\"} 1\n"));
 /// ```
 #[proc_macro_attribute]
 pub fn timed(args: TokenStream, input: TokenStream) -> TokenStream {
