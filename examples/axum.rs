@@ -3,7 +3,7 @@
 //! its port, beside its own routes. No second server.
 //!
 //! ```text
-//! cargo run -p examples --example axum [-- 127.0.0.1:3000]
+//! cargo run -p examples --example axum [-- --addr 127.0.0.1:3000]
 //! curl -s 127.0.0.1:3000/orders -d ''; curl -s 127.0.0.1:3000/metrics | grep shop_
 //! ```
 
@@ -39,9 +39,12 @@ async fn place_order() -> &'static str {
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let addr = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "127.0.0.1:3000".to_owned());
+    let mut args = std::env::args().skip(1);
+    let addr = match (args.next().as_deref(), args.next()) {
+        (None, _) => "127.0.0.1:3000".to_owned(),
+        (Some("--addr"), Some(addr)) => addr,
+        _ => return Err("usage: axum [--addr host:port]".into()),
+    };
     let endpoint = Endpoint::builder(Registry::global())
         .name("shop")
         .landing_page(false) // `/` is the application's

@@ -47,9 +47,11 @@ async fn main() -> Result<(), metrics_http::Error> {
     });
     // METRICS_ADDR moves it from 127.0.0.1:9090.
     let endpoint = EndpointBuilder::from_env(Registry::global()).build()?;
+    let server = endpoint.bind(endpoint.addr()).await?;
     println!(
         "serving http://{}/metrics (ctrl-c to stop)",
-        endpoint.addr()
+        server.local_addr()
     );
-    endpoint.serve(shutdown_signal()).await
+    server.serve(shutdown_signal()).await;
+    Ok(())
 }

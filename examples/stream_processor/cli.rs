@@ -41,6 +41,9 @@ pub(crate) fn parse(args: impl IntoIterator<Item = String>) -> Result<Args, Stri
         match flag.as_str() {
             "--addr" => parsed.addr = Some(value("--addr")?),
             "--duration" => parsed.duration = Some(duration(&value("--duration")?)?),
+            "--once" | "-h" | "--help" if inline.is_some() => {
+                return Err(format!("{flag} takes no value"))
+            }
             "--once" => parsed.once = true,
             "--warm-up" => parsed.warm_up = Some(duration(&value("--warm-up")?)?),
             "-h" | "--help" => parsed.help = true,
@@ -103,5 +106,6 @@ mod tests {
         assert!(args(&["--duration", "-5s"]).is_err());
         assert!(args(&["--duration", "5d"]).is_err());
         assert!(args(&["--verbose"]).is_err());
+        assert!(args(&["--once=false"]).is_err());
     }
 }

@@ -3,9 +3,9 @@
 //! the first scrape); the Kafka topic is open-ended, so it is a `String`
 //! in a capped label set.
 //!
-//! A label enum needs `#[derive(LabelValue)]` plus `Clone` and `Copy`
-//! (families index by value) and `PartialEq`/`Eq` (label sets compare);
-//! `Debug` and `Hash` are not required. The label's name is the type's
+//! A label enum needs `#[derive(LabelValue)]` and four standard derives:
+//! `Clone` and `Copy` (families index by value) and `PartialEq` and `Eq`
+//! (label sets compare); `Debug` and `Hash` are not required. The label's name is the type's
 //! name in snake_case without a trailing `Label` (`WindowType` ->
 //! `window_type`, `ResultLabel` -> `result`), so renaming the type renames
 //! the label; `#[label(name = "...")]` pins it instead. Values are the

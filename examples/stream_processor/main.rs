@@ -99,7 +99,12 @@ async fn main() -> ExitCode {
     };
     let base = format!("http://{}", server.local_addr());
     println!("stream processor serving {base}/metrics  (also /health, /ready, /live)");
-    println!("  try: curl -s {base}/metrics | grep processor_events");
+    let auth = if std::env::var_os(metrics_http::TOKEN_ENV).is_some_and(|t| !t.is_empty()) {
+        "-H \"Authorization: Bearer $METRICS_TOKEN\" "
+    } else {
+        ""
+    };
+    println!("  try: curl -s {auth}{base}/metrics | grep processor_events");
     println!("  live view: {base}/live    stop: ctrl-c");
 
     // Stops on ctrl-c, SIGTERM or the end of --duration, whichever first.

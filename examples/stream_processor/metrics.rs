@@ -60,10 +60,11 @@ pub(crate) struct StreamMetrics {
     /// Time from receiving an event to its result.
     #[metrics(unit = "seconds", buckets = DURATION_BUCKETS)]
     pub(crate) event_processing_duration: Family<ResultLabel, Histogram>,
-    /// Age of the oldest event not yet processed.
+    /// Age of the oldest fetched event not yet processed.
     #[metrics(unit = "seconds")]
     pub(crate) pipeline_lag: Gauge<f64>,
-    /// Events held back by backpressure right now.
+    /// Events fetched and waiting for the operators: what backpressure
+    /// holds back right now.
     pub(crate) backpressure_events: Gauge,
 }
 
@@ -143,7 +144,8 @@ pub(crate) struct NormalizationMetrics {
 #[derive(Metrics)]
 #[metrics(prefix = "processor")]
 pub(crate) struct WatermarkMetrics {
-    /// How far the watermark trails the newest event time.
+    /// How far the watermark trails the wall clock: the age of the
+    /// newest event time all partitions have passed.
     #[metrics(unit = "seconds")]
     pub(crate) watermark_lag: Gauge<f64>,
     /// Times the watermark advanced.

@@ -350,11 +350,8 @@ impl Simulation {
         if duplicate {
             return ResultLabel::Dropped;
         }
-        // Heartbeats and test traffic carry small values: not forwarded.
-        if event.value < 5.0 {
-            return ResultLabel::Filtered;
-        }
-
+        // Normalized before filtering: a gap in a series is a gap whatever
+        // its events turn out to be.
         let started = Instant::now();
         self.normalizer.normalize(&mut event);
         let event_time = pending.produced_at - self.event_delay();
@@ -365,6 +362,10 @@ impl Simulation {
         }
         partition.max_event_time = partition.max_event_time.max(event_time);
         ops[Operator::Normalize].observe(started.elapsed().as_secs_f64());
+        // Heartbeats and test traffic carry small values: not forwarded.
+        if event.value < 5.0 {
+            return ResultLabel::Filtered;
+        }
         if event_time < self.watermark {
             // Its windows have already been emitted.
             METRICS.windows.late_events.inc();
@@ -445,7 +446,9 @@ impl Simulation {
             self.watermark = candidate;
             w.watermark_updates.inc();
         }
-        w.watermark_lag.set((now - self.watermark).max(0.0));
+        if self.watermark.is_finite() {
+            w.watermark_lag.set((now - self.watermark).max(0.0));
+        }
         let started = Instant::now();
         self.windows.trigger(self.watermark);
         METRICS.pipeline.operator_duration[Operator::Aggregate]

@@ -38,32 +38,25 @@ pub(crate) struct Event {
 #[timed(METRICS.pipeline.operator_duration[Operator::Parse], errors = METRICS.pipeline.pipeline_errors)]
 pub(crate) fn parse(raw: &RawEvent) -> Result<Event, PipelineError> {
     let mut fields = raw.payload.split(',');
-    let mut next = || fields.next().ok_or(PipelineError::Deserialization);
-    let id = next()?
-        .parse()
-        .map_err(|_| PipelineError::Deserialization)?;
-    let key = next()?
-        .parse()
-        .map_err(|_| PipelineError::Deserialization)?;
-    let series = next()?
-        .parse()
-        .map_err(|_| PipelineError::Deserialization)?;
-    let seq = next()?
-        .parse()
-        .map_err(|_| PipelineError::Deserialization)?;
-    let value: f64 = next()?
-        .parse()
-        .map_err(|_| PipelineError::Deserialization)?;
-    if !value.is_finite() || value < 0.0 {
+    let event = Event {
+        id: field(&mut fields)?,
+        key: field(&mut fields)?,
+        series: field(&mut fields)?,
+        seq: field(&mut fields)?,
+        value: field(&mut fields)?,
+    };
+    if !event.value.is_finite() || event.value < 0.0 {
         return Err(PipelineError::Validation);
     }
-    Ok(Event {
-        id,
-        key,
-        series,
-        seq,
-        value,
-    })
+    Ok(event)
+}
+
+/// The next comma-separated field, parsed.
+fn field<T: std::str::FromStr>(fields: &mut std::str::Split<'_, char>) -> Result<T, PipelineError> {
+    fields
+        .next()
+        .and_then(|f| f.parse().ok())
+        .ok_or(PipelineError::Deserialization)
 }
 
 /// Drops redelivered events: a bounded set of recently seen ids.
@@ -299,8 +292,8 @@ impl Windows {
     }
 
     /// Triggers every window the watermark has passed: emits its size and
-    /// its aggregates. Returns how many triggered.
-    pub(crate) fn trigger(&mut self, watermark: f64) -> usize {
+    /// its aggregates.
+    pub(crate) fn trigger(&mut self, watermark: f64) {
         let due: Vec<_> = self
             .open
             .iter()
@@ -325,7 +318,6 @@ impl Windows {
         }
         self.sessions
             .retain(|_, &mut (_, last)| last + SESSION_GAP > watermark);
-        due.len()
     }
 }
 

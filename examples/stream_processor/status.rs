@@ -57,15 +57,18 @@ impl Reading {
     /// What happened between `earlier` and `self`.
     fn since(&self, earlier: &Reading) -> Reading {
         Reading {
-            received: self.received - earlier.received,
-            processed: std::array::from_fn(|i| self.processed[i] - earlier.processed[i]),
+            // Counters only grow; saturating all the same.
+            received: self.received.saturating_sub(earlier.received),
+            processed: std::array::from_fn(|i| {
+                self.processed[i].saturating_sub(earlier.processed[i])
+            }),
             buckets: self
                 .buckets
                 .iter()
                 .zip(earlier.buckets.iter().chain(std::iter::repeat(&0)))
-                .map(|(now, then)| now - then)
+                .map(|(now, then)| now.saturating_sub(*then))
                 .collect(),
-            triggered: self.triggered - earlier.triggered,
+            triggered: self.triggered.saturating_sub(earlier.triggered),
         }
     }
 

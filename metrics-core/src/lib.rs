@@ -10,7 +10,7 @@
 //!     Metrics, Registry,
 //! };
 //!
-//! #[derive(LabelValue, Clone, Copy, PartialEq, Eq)] // the four a label enum needs
+//! #[derive(LabelValue, Clone, Copy, PartialEq, Eq)] // all a label enum needs
 //! enum ResultLabel { Success, Failure, Timeout } // label `result`: the type's name, minus `Label`
 //!
 //! #[derive(LabelValue, Clone, Copy, PartialEq, Eq)]

@@ -15,6 +15,9 @@ pub const ADDR_ENV: &str = "METRICS_ADDR";
 /// The environment variable [`EndpointBuilder::from_env`] reads the bearer
 /// token from (unset or empty: no token).
 pub const TOKEN_ENV: &str = "METRICS_TOKEN";
+/// The version reported when none is given.
+pub(crate) const UNKNOWN_VERSION: &str = "unknown";
+
 /// The address used when none is given.
 pub const DEFAULT_ADDR: &str = "127.0.0.1:9090";
 
@@ -122,7 +125,8 @@ pub struct EndpointBuilder {
     pub(crate) health_path: String,
     pub(crate) ready_path: String,
     pub(crate) landing_page: bool,
-    pub(crate) live_path: Option<String>,
+    pub(crate) live_view: bool,
+    pub(crate) live_path: String,
     pub(crate) name: String,
     pub(crate) cache_ttl: Option<Duration>,
     pub(crate) scrape_timeout: Duration,
@@ -154,7 +158,8 @@ impl EndpointBuilder {
             health_path: "/health".into(),
             ready_path: "/ready".into(),
             landing_page: true,
-            live_path: None,
+            live_view: false,
+            live_path: "/live".into(),
             name: "metrics".into(),
             cache_ttl: None,
             scrape_timeout: Duration::from_secs(10),
@@ -163,7 +168,7 @@ impl EndpointBuilder {
             protect_health: false,
             gzip: true,
             self_metrics: true,
-            version: "unknown".into(),
+            version: UNKNOWN_VERSION.into(),
             checks: Vec::new(),
             check_timeout: Duration::from_secs(5),
             max_header_bytes: 16 * 1024,
@@ -224,7 +229,10 @@ impl EndpointBuilder {
 
     /// Answer `GET /` with a small HTML page naming the service and its
     /// version and linking the other paths, as Prometheus exporters do
-    /// (default on). Off, `/` is a `404`.
+    /// (default on). Off, `/` is a `404`. The page is served without the
+    /// token; it leaves the version out when
+    /// [`protect_health`](Self::protect_health) keeps `/health`, which
+    /// reports it too, behind the token.
     pub fn landing_page(mut self, on: bool) -> Self {
         self.landing_page = on;
         self
@@ -234,16 +242,21 @@ impl EndpointBuilder {
     /// page (no external assets) that polls the metrics path every second
     /// and charts counter rates, gauge values and histogram quantiles over
     /// the last minutes, for the families the viewer picks. Meant for a
-    /// first look without Prometheus or Grafana; with a bearer token set,
-    /// the page asks for it.
+    /// first look without Prometheus or Grafana. The page carries no data
+    /// and is served without the token; when the metrics path asks for
+    /// one, the page asks the viewer. Its polls are scrapes: they count
+    /// against the [`rate_limit`](Self::rate_limit), and the page backs
+    /// off as `Retry-After` says.
     pub fn live_view(mut self, on: bool) -> Self {
-        self.live_path = on.then(|| self.live_path.take().unwrap_or_else(|| "/live".into()));
+        self.live_view = on;
         self
     }
 
-    /// Serve the live view on `path` instead of `/live` (turns it on).
+    /// Serve the live view on `path` instead of `/live` (turns it on; `/`
+    /// replaces the landing page).
     pub fn live_path(mut self, path: impl Into<String>) -> Self {
-        self.live_path = Some(path.into());
+        self.live_path = path.into();
+        self.live_view = true;
         self
     }
 
@@ -381,7 +394,9 @@ impl EndpointBuilder {
     /// self-metrics.
     pub fn build(self) -> Result<crate::Endpoint, Error> {
         let mut paths = vec![&self.metrics_path, &self.health_path, &self.ready_path];
-        paths.extend(&self.live_path);
+        if self.live_view {
+            paths.push(&self.live_path);
+        }
         for (i, path) in paths.iter().enumerate() {
             if !path.starts_with('/') || paths[..i].contains(path) {
                 return Err(Error::InvalidPath((*path).clone()));

@@ -112,13 +112,17 @@ impl Endpoint {
             })
         });
         let encoders = Arc::new(Semaphore::new(MAX_CONCURRENT_ENCODES));
+        // The version shows where `/health` would show it anyway, and only
+        // when it was set.
+        let health_is_open = config.token.is_none() || !config.protect_health;
+        let version_set = config.version != crate::config::UNKNOWN_VERSION;
         let pages = PageSettings {
             name: &config.name,
-            version: &config.version,
+            version: (health_is_open && version_set).then_some(config.version.as_str()),
             metrics_path: &config.metrics_path,
             health_path: &config.health_path,
             ready_path: &config.ready_path,
-            live_path: config.live_path.as_deref(),
+            live_path: config.live_view.then_some(config.live_path.as_str()),
         };
         let (landing, live) = (pages::landing(&pages), pages::live(&pages));
         Ok(Endpoint {
@@ -161,7 +165,7 @@ impl Endpoint {
             Route::Health
         } else if path == config.ready_path {
             Route::Ready
-        } else if config.live_path.as_deref() == Some(path) {
+        } else if config.live_view && path == config.live_path {
             Route::Live
         } else if path == "/" && config.landing_page {
             Route::Landing
@@ -213,7 +217,10 @@ impl Endpoint {
             Route::Health => self.health(),
             Route::Ready => self.ready().await,
             Route::Landing => html(self.inner.landing.clone()),
-            Route::Live => html(self.inner.live.clone().unwrap_or_default()),
+            Route::Live => match &self.inner.live {
+                Some(page) => html(page.clone()),
+                None => text(StatusCode::NOT_FOUND, "not found\n"),
+            },
         };
         if head {
             // Same headers (Content-Length included), no body.
@@ -498,12 +505,16 @@ fn html(body: Bytes) -> Response<Body200> {
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/html; charset=utf-8"),
     );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     // The pages are inline-only: forbid anything they do not need.
     h.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(
             "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; \
-             connect-src 'self'; img-src 'self' data:",
+             connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
         ),
     );
     set_length(&mut response);
@@ -541,6 +552,9 @@ impl std::fmt::Debug for Endpoint {
             .field("metrics_path", &c.metrics_path)
             .field("health_path", &c.health_path)
             .field("ready_path", &c.ready_path)
+            .field("name", &c.name)
+            .field("landing_page", &c.landing_page)
+            .field("live_path", &c.live_view.then_some(&c.live_path))
             .field("cache_ttl", &c.cache_ttl)
             .field("scrape_timeout", &c.scrape_timeout)
             .field("token", &c.token.as_ref().map(|_| "<set>"))

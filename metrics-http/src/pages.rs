@@ -8,13 +8,16 @@
 use bytes::Bytes;
 
 /// The live view's page (inline CSS and JavaScript, no external assets),
-/// with `{{title}}` and `{{metrics_path}}` filled in at build time.
+/// with `{{title}}` and the `{{..._path}}` placeholders filled in at build
+/// time.
 const LIVE_TEMPLATE: &str = include_str!("live.html");
 
 /// What the pages show.
 pub(crate) struct PageSettings<'a> {
     pub(crate) name: &'a str,
-    pub(crate) version: &'a str,
+    /// `None` hides it (when the health path, which reports it too, is
+    /// protected by the token).
+    pub(crate) version: Option<&'a str>,
     pub(crate) metrics_path: &'a str,
     pub(crate) health_path: &'a str,
     pub(crate) ready_path: &'a str,
@@ -23,7 +26,10 @@ pub(crate) struct PageSettings<'a> {
 
 impl PageSettings<'_> {
     fn title(&self) -> String {
-        format!("{} {}", self.name, self.version)
+        match self.version {
+            Some(version) => format!("{} {version}", self.name),
+            None => self.name.to_owned(),
+        }
     }
 }
 
@@ -82,7 +88,9 @@ pub(crate) fn live(settings: &PageSettings<'_>) -> Option<Bytes> {
     Some(Bytes::from(
         LIVE_TEMPLATE
             .replace("{{title}}", &escape(&settings.title()))
-            .replace("{{metrics_path}}", &escape(settings.metrics_path)),
+            .replace("{{metrics_path}}", &escape(settings.metrics_path))
+            .replace("{{health_path}}", &escape(settings.health_path))
+            .replace("{{ready_path}}", &escape(settings.ready_path)),
     ))
 }
 
@@ -93,7 +101,7 @@ mod tests {
     fn settings(live: Option<&'static str>) -> PageSettings<'static> {
         PageSettings {
             name: "svc <b>\"x\"</b>",
-            version: "1.0",
+            version: Some("1.0"),
             metrics_path: "/metrics",
             health_path: "/health",
             ready_path: "/ready",
@@ -110,13 +118,24 @@ mod tests {
         }
         let page = String::from_utf8(landing(&settings(None)).to_vec()).unwrap();
         assert!(!page.contains("/live"));
+        let hidden = PageSettings {
+            version: None,
+            ..settings(None)
+        };
+        let page = String::from_utf8(landing(&hidden).to_vec()).unwrap();
+        assert!(page.contains("<h1>svc &lt;b&gt;&quot;x&quot;&lt;/b&gt;</h1>"));
     }
 
     #[test]
     fn live_view_is_filled_in_and_escaped() {
         assert!(live(&settings(None)).is_none());
         let page = String::from_utf8(live(&settings(Some("/live"))).unwrap().to_vec()).unwrap();
-        for placeholder in ["{{title}}", "{{metrics_path}}"] {
+        for placeholder in [
+            "{{title}}",
+            "{{metrics_path}}",
+            "{{health_path}}",
+            "{{ready_path}}",
+        ] {
             assert!(!page.contains(placeholder), "{placeholder} is filled");
         }
         assert!(page.contains("content=\"/metrics\""));

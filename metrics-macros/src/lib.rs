@@ -25,9 +25,9 @@ use syn::parse_macro_input;
 /// Implements `LabelValue` for a fieldless enum: each variant is one value
 /// of a closed label.
 ///
-/// The trait asks for `Copy + Eq`, so a label enum derives four traits:
-/// `LabelValue, Clone, Copy, PartialEq, Eq` (`Clone` and `PartialEq`
-/// because `Copy` and `Eq` build on them). Families take labels by value
+/// The trait asks for `Copy + Eq`, so a label enum derives `LabelValue`
+/// and four standard traits: `Clone, Copy, PartialEq, Eq` (`Clone` and
+/// `PartialEq` because `Copy` and `Eq` build on them). Families take labels by value
 /// and compare them; `Debug` and `Hash` are not needed (a sparse
 /// `LabelSet` struct that holds the enum derives `Hash` itself).
 ///
@@ -60,7 +60,7 @@ use syn::parse_macro_input;
 /// assert_eq!(HttpMethodLabel::STRINGS, &["get", "post", "OPTIONS"]);
 /// assert_eq!(HttpMethodLabel::Post.index(), 1);
 ///
-/// #[derive(LabelValue, Clone, Copy, PartialEq, Eq)] // the four it needs
+/// #[derive(LabelValue, Clone, Copy, PartialEq, Eq)] // all it needs
 /// enum Backend { Memory, RocksDb, #[label(rename = "rocksdb_v2")] RocksDbV2 }
 ///
 /// assert_eq!(Backend::NAME, "backend");

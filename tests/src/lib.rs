@@ -8,6 +8,7 @@ pub struct ReadmeDoctests;
 
 use std::path::PathBuf;
 
+pub mod browser;
 pub mod servers;
 
 /// Finds `binary` on `PATH`. When it is missing: under `CI` (any value) the

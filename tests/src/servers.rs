@@ -2,30 +2,70 @@
 //! their Debian packages, and this workspace's own examples, each a child
 //! process killed and reaped when its guard drops.
 
+use std::io::{BufRead, BufReader, Read};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{self, Receiver};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use crate::{free_port, http_get, require_binary};
 
 /// A child process killed and reaped when dropped, with its scratch folder
-/// (removed too, when there is one).
+/// (removed too, when there is one). A piped stdout or stderr is read by a
+/// thread of its own, line by line, so the child never blocks on a full
+/// pipe and the test can wait for a line with a deadline.
 pub struct Process {
     /// The running program.
     pub child: Child,
+    output: Option<Receiver<String>>,
     dir: Option<PathBuf>,
 }
 
+/// Sends every line `from` yields to the receiver, until end of file.
+fn read_lines(from: impl Read + Send + 'static) -> Receiver<String> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(from).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
 impl Process {
-    /// Guards `child`; `dir` is removed with it.
-    pub fn new(child: Child, dir: Option<PathBuf>) -> Process {
-        Process { child, dir }
+    /// Guards `child`; `dir` is removed with it. Its piped stdout (else
+    /// its piped stderr) is read line by line.
+    pub fn new(mut child: Child, dir: Option<PathBuf>) -> Process {
+        let output = match (child.stdout.take(), child.stderr.take()) {
+            (Some(stdout), _) => Some(read_lines(stdout)),
+            (None, Some(stderr)) => Some(read_lines(stderr)),
+            (None, None) => None,
+        };
+        Process { child, output, dir }
+    }
+
+    /// Waits up to `timeout` for an output line containing `needle`; the
+    /// line. Fails the test when the program ends or the time is up first.
+    pub fn wait_for_line(&mut self, needle: &str, timeout: Duration) -> String {
+        let output = self.output.as_ref().expect("the output is piped");
+        let deadline = Instant::now() + timeout;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match output.recv_timeout(left) {
+                Ok(line) if line.contains(needle) => return line,
+                Ok(_) => {}
+                Err(e) => panic!("no line with `{needle}` within {timeout:?}: {e}"),
+            }
+        }
     }
 
     /// Sends SIGTERM and waits up to `timeout` for the exit: the exit
-    /// code and everything the program wrote to stdout (when piped).
+    /// code and the output the program wrote after the lines already read.
     pub fn terminate(self, timeout: Duration) -> (Option<i32>, String) {
         let _ = Command::new("kill")
             .args(["-TERM", &self.child.id().to_string()])
@@ -34,7 +74,7 @@ impl Process {
     }
 
     /// Waits up to `timeout` for the program to exit by itself: the exit
-    /// code (`None`: still running, then killed) and its stdout.
+    /// code (`None`: it did not, and was killed) and its remaining output.
     pub fn finish(mut self, timeout: Duration) -> (Option<i32>, String) {
         let start = Instant::now();
         let status = loop {
@@ -43,12 +83,21 @@ impl Process {
                 Ok(None) if start.elapsed() < timeout => {
                     std::thread::sleep(Duration::from_millis(50))
                 }
-                _ => break None,
+                _ => {
+                    // Killed first, so that reading its output ends.
+                    let _ = self.child.kill();
+                    let _ = self.child.wait();
+                    break None;
+                }
             }
         };
         let mut out = String::new();
-        if let Some(mut stdout) = self.child.stdout.take() {
-            let _ = std::io::Read::read_to_string(&mut stdout, &mut out);
+        if let Some(output) = self.output.take() {
+            // The reader thread ends at end of file, now that it exited.
+            while let Ok(line) = output.recv_timeout(Duration::from_secs(5)) {
+                out.push_str(&line);
+                out.push('\n');
+            }
         }
         (status, out)
     }
@@ -139,11 +188,7 @@ pub fn start_prometheus(config: &str, files: &[(&str, &str)]) -> Option<(Process
         .spawn()
         .expect("prometheus starts");
     let process = Process::new(child, Some(dir));
-    wait_for("prometheus", Duration::from_secs(60), || {
-        http_get(api, "GET", "/-/ready", &[])
-            .map(|r| r.status == 200)
-            .unwrap_or(false)
-    });
+    wait_for_status(api, "/-/ready", 200, Duration::from_secs(60));
     Some((process, api))
 }
 
@@ -161,11 +206,7 @@ pub fn start_pushgateway() -> Option<(Process, SocketAddr)> {
         .spawn()
         .expect("pushgateway starts");
     let process = Process::new(child, Some(dir));
-    wait_for("the pushgateway", Duration::from_secs(30), || {
-        http_get(addr, "GET", "/-/ready", &[])
-            .map(|r| r.status == 200)
-            .unwrap_or(false)
-    });
+    wait_for_status(addr, "/-/ready", 200, Duration::from_secs(30));
     Some((process, addr))
 }
 
@@ -206,7 +247,8 @@ pub fn example_binary(name: &str) -> PathBuf {
 }
 
 /// Starts example `name` with `args` and `env`, stdout piped (read it
-/// with [`Process::terminate`]), stderr inherited.
+/// with [`Process::wait_for_line`] and [`Process::terminate`]), stderr
+/// inherited.
 pub fn start_example(name: &str, args: &[&str], env: &[(&str, &str)]) -> Process {
     let child = Command::new(example_binary(name))
         .args(args)
@@ -216,6 +258,28 @@ pub fn start_example(name: &str, args: &[&str], env: &[(&str, &str)]) -> Process
         .spawn()
         .unwrap_or_else(|e| panic!("example `{name}` starts: {e}"));
     Process::new(child, None)
+}
+
+/// Starts an example that serves on the port the system picks (it is
+/// given `127.0.0.1:0`, as `METRICS_ADDR` or by `addr_arg`) and prints
+/// `http://<addr>/` once bound: the process and that address.
+pub fn serve_example(name: &str, addr_arg: Option<&str>, args: &[&str]) -> (Process, SocketAddr) {
+    let mut all: Vec<&str> = addr_arg.map_or_else(Vec::new, |flag| vec![flag, "127.0.0.1:0"]);
+    all.extend_from_slice(args);
+    let env: &[(&str, &str)] = if addr_arg.is_some() {
+        &[]
+    } else {
+        &[("METRICS_ADDR", "127.0.0.1:0")]
+    };
+    let mut program = start_example(name, &all, env);
+    let line = program.wait_for_line("http://", Duration::from_secs(60));
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .and_then(|addr| addr.parse().ok())
+        .unwrap_or_else(|| panic!("no address in `{line}`"));
+    (program, addr)
 }
 
 /// Waits until `GET path` on `addr` answers `status`.

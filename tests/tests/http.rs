@@ -624,54 +624,6 @@ fn builder_validates_paths_and_reads_the_environment() {
 }
 
 #[test]
-fn landing_page_and_live_view() {
-    let registry = Arc::new(Registry::new());
-    let endpoint = Endpoint::builder(registry.clone())
-        .name("orders")
-        .version("2.1")
-        .live_view(true)
-        .bearer_token("s3cret")
-        .build()
-        .unwrap();
-    let server = TestServer::start(endpoint);
-    let landing = http_get(server.addr, "GET", "/", &[]).unwrap();
-    assert_eq!(landing.status, 200);
-    assert_eq!(landing.header("content-type"), Some("text/html; charset=utf-8"));
-    assert!(landing.text().contains("<h1>orders 2.1</h1>"), "{}", landing.text());
-    // The pages carry no data, so they stay open; the data needs the token
-    // (the live view asks for it when the metrics path answers 401).
-    let live = http_get(server.addr, "GET", "/live", &[]).unwrap();
-    assert_eq!(live.status, 200);
-    assert!(live.header("content-security-policy").is_some());
-    assert!(live.text().contains("<meta name=\"metrics-path\" content=\"/metrics\">"));
-    assert_eq!(http_get(server.addr, "GET", "/metrics", &[]).unwrap().status, 401);
-    let head = http_get(server.addr, "HEAD", "/live", &[]).unwrap();
-    assert_eq!(head.status, 200);
-    assert!(head.body.is_empty());
-    assert_eq!(http_get(server.addr, "POST", "/", &[]).unwrap().status, 405);
-    server.stop();
-
-    // Off: `/` is unknown, and the live view is off by default.
-    let plain = TestServer::start(
-        Endpoint::builder(registry.clone())
-            .landing_page(false)
-            .self_metrics(false)
-            .build()
-            .unwrap(),
-    );
-    assert_eq!(http_get(plain.addr, "GET", "/", &[]).unwrap().status, 404);
-    assert_eq!(http_get(plain.addr, "GET", "/live", &[]).unwrap().status, 404);
-    plain.stop();
-
-    // A live path that coincides with another path is refused.
-    let clash = Endpoint::builder(registry)
-        .self_metrics(false)
-        .live_path("/metrics")
-        .build();
-    assert!(matches!(clash, Err(metrics_http::Error::InvalidPath(p)) if p == "/metrics"));
-}
-
-#[test]
 fn handle_is_send_for_bodies_that_are_not_sync() {
     // axum's body is Send but not Sync; a future holding `&Request<B>`
     // across an await would not be Send, and would not mount in axum.
@@ -680,9 +632,9 @@ fn handle_is_send_for_bodies_that_are_not_sync() {
         .self_metrics(false)
         .build()
         .unwrap();
-    let body = http_body_util::combinators::UnsyncBoxBody::new(http_body_util::Empty::<
-        bytes::Bytes,
-    >::new());
+    let body = http_body_util::combinators::UnsyncBoxBody::new(
+        http_body_util::Empty::<bytes::Bytes>::new(),
+    );
     let future = endpoint.handle(hyper::Request::new(body));
     assert_send(&future);
     let response = tokio::runtime::Builder::new_current_thread()
