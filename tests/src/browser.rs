@@ -16,7 +16,7 @@ use std::time::Duration;
 use serde_json::{json, Value};
 
 use crate::require_binary;
-use crate::servers::{scratch_dir, Process};
+use crate::servers::{address_in, scratch_dir, Process};
 
 /// A headless Chromium, stopped (and its profile removed) on drop.
 pub struct Browser {
@@ -52,12 +52,7 @@ impl Browser {
         let mut process = Process::new(child, Some(profile));
         // "DevTools listening on ws://127.0.0.1:PORT/devtools/browser/..."
         let line = process.wait_for_line("DevTools listening on", Duration::from_secs(60));
-        let devtools = line
-            .split("ws://")
-            .nth(1)
-            .and_then(|rest| rest.split('/').next())
-            .and_then(|addr| addr.parse().ok())
-            .unwrap_or_else(|| panic!("no DevTools address in `{line}`"));
+        let devtools = address_in(&line, "ws://");
         Some(Browser {
             devtools,
             _process: process,

@@ -273,13 +273,18 @@ pub fn serve_example(name: &str, addr_arg: Option<&str>, args: &[&str]) -> (Proc
     };
     let mut program = start_example(name, &all, env);
     let line = program.wait_for_line("http://", Duration::from_secs(60));
-    let addr = line
-        .split("http://")
+    let addr = address_in(&line, "http://");
+    (program, addr)
+}
+
+/// The `host:port` after `scheme` in a line such as
+/// `serving http://127.0.0.1:41595/metrics`.
+pub fn address_in(line: &str, scheme: &str) -> SocketAddr {
+    line.split(scheme)
         .nth(1)
         .and_then(|rest| rest.split('/').next())
         .and_then(|addr| addr.parse().ok())
-        .unwrap_or_else(|| panic!("no address in `{line}`"));
-    (program, addr)
+        .unwrap_or_else(|| panic!("no {scheme} address in `{line}`"))
 }
 
 /// Waits until `GET path` on `addr` answers `status`.
