@@ -7,9 +7,6 @@
 //! curl -s 127.0.0.1:3000/orders -d ''; curl -s 127.0.0.1:3000/metrics | grep shop_
 //! ```
 
-use axum::body::Body;
-use axum::extract::{Request, State};
-use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use metrics_core::{register, Counter, Global, Metrics, Registry};
@@ -24,13 +21,6 @@ struct ShopMetrics {
 
 #[register]
 static METRICS: Global<ShopMetrics> = Global::new();
-
-/// Hands the request to the endpoint: it negotiates the format, gzips,
-/// checks the token and answers health and readiness as when it serves
-/// its own port.
-async fn metrics_endpoint(State(endpoint): State<Endpoint>, request: Request) -> Response {
-    endpoint.handle(request).await.map(Body::new)
-}
 
 async fn place_order() -> &'static str {
     METRICS.orders.inc();
@@ -52,10 +42,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let app = Router::new()
         .route("/", get(|| async { "the shop\n" }))
         .route("/orders", post(place_order))
-        .route("/metrics", get(metrics_endpoint))
-        .route("/health", get(metrics_endpoint))
-        .route("/ready", get(metrics_endpoint))
-        .with_state(endpoint);
+        // The endpoint is a tower Service: mounted as it is. It negotiates
+        // the format, gzips, checks the token and answers the probes as
+        // when it serves its own port.
+        .route_service("/metrics", endpoint.clone())
+        .route_service("/health", endpoint.clone())
+        .route_service("/ready", endpoint);
     let listener = tokio::net::TcpListener::bind(&addr).await?;
     println!(
         "shop on http://{}/ (metrics on /metrics)",

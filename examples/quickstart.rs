@@ -9,7 +9,7 @@
 use std::time::Duration;
 
 use metrics_core::{register, Counter, Family, Gauge, Global, LabelValue, Metrics, Registry};
-use metrics_http::{shutdown_signal, EndpointBuilder};
+use metrics_http::{serve, shutdown_signal, EndpointBuilder};
 
 /// The `method` label: a misspelled method does not compile.
 #[derive(LabelValue, Clone, Copy, PartialEq, Eq)]
@@ -31,7 +31,7 @@ struct AppMetrics {
 static METRICS: Global<AppMetrics> = Global::new();
 
 #[tokio::main]
-async fn main() -> Result<(), metrics_http::Error> {
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Stand-in for the application's own work.
     tokio::spawn(async {
         for i in 0u64.. {
@@ -47,11 +47,13 @@ async fn main() -> Result<(), metrics_http::Error> {
     });
     // METRICS_ADDR moves it from 127.0.0.1:9090.
     let endpoint = EndpointBuilder::from_env(Registry::global()).build()?;
-    let server = endpoint.bind(endpoint.addr()).await?;
+    let listener = tokio::net::TcpListener::bind(endpoint.addr()).await?;
     println!(
         "serving http://{}/metrics (ctrl-c to stop)",
-        server.local_addr()
+        listener.local_addr()?
     );
-    server.serve(shutdown_signal()).await;
+    serve(listener, endpoint)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
     Ok(())
 }

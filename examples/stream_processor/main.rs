@@ -22,6 +22,7 @@ mod sim;
 mod stages;
 mod status;
 
+use std::future::IntoFuture;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use std::sync::atomic::Ordering;
@@ -30,7 +31,8 @@ use std::time::{Duration, Instant};
 
 use metrics_core::process::ProcessCollector;
 use metrics_core::{Format, Registry};
-use metrics_http::{shutdown_signal, EndpointBuilder};
+use metrics_http::{serve, shutdown_signal, EndpointBuilder};
+use tokio::net::TcpListener;
 
 use crate::sim::{Progress, Simulation};
 use crate::status::{Reading, Status};
@@ -84,20 +86,27 @@ async fn main() -> ExitCode {
     if let Some(addr) = &args.addr {
         builder = builder.addr(addr);
     }
-    let server = match builder.build() {
-        Ok(endpoint) => match endpoint.bind(endpoint.addr()).await {
-            Ok(server) => server,
-            Err(e) => {
-                eprintln!("{e}");
-                return ExitCode::FAILURE;
-            }
-        },
+    let endpoint = match builder.build() {
+        Ok(endpoint) => endpoint,
         Err(e) => {
             eprintln!("{e}");
             return ExitCode::FAILURE;
         }
     };
-    let base = format!("http://{}", server.local_addr());
+    let listener = match TcpListener::bind(endpoint.addr()).await {
+        Ok(listener) => listener,
+        Err(e) => {
+            eprintln!("cannot listen on {}: {e}", endpoint.addr());
+            return ExitCode::FAILURE;
+        }
+    };
+    let base = match listener.local_addr() {
+        Ok(addr) => format!("http://{addr}"),
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
     println!("stream processor serving {base}/metrics  (also /health, /ready, /live)");
     let auth = if std::env::var_os(metrics_http::TOKEN_ENV).is_some_and(|t| !t.is_empty()) {
         "-H \"Authorization: Bearer $METRICS_TOKEN\" "
@@ -124,7 +133,11 @@ async fn main() -> ExitCode {
         let _ = rx.wait_for(|stop| *stop).await;
     };
 
-    let serving = tokio::spawn(server.serve(stopped(stop_rx.clone())));
+    let serving = tokio::spawn(
+        serve(listener, endpoint)
+            .with_graceful_shutdown(stopped(stop_rx.clone()))
+            .into_future(),
+    );
     let simulating = tokio::spawn(run_simulation(
         Arc::clone(&progress),
         warm_up,

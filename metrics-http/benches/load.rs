@@ -110,9 +110,9 @@ fn main() {
             .build()
             .unwrap();
         runtime.block_on(async move {
-            let server = endpoint.bind("127.0.0.1:0").await.unwrap();
-            addr_tx.send(server.local_addr()).unwrap();
-            server.serve(std::future::pending()).await;
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            addr_tx.send(listener.local_addr().unwrap()).unwrap();
+            metrics_http::serve(listener, endpoint).await.unwrap();
         });
     });
     let addr = addr_rx.recv().unwrap();

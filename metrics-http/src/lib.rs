@@ -21,34 +21,47 @@
 //!
 //! ```no_run
 //! use metrics_core::Registry;
-//! use metrics_http::{shutdown_signal, Endpoint};
+//! use metrics_http::{serve, shutdown_signal, Endpoint};
 //!
-//! # async fn run() -> Result<(), metrics_http::Error> {
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let endpoint = Endpoint::builder(Registry::global()).version(env!("CARGO_PKG_VERSION")).build()?;
-//! let server = endpoint.bind("127.0.0.1:9090").await?;
-//! server.serve(shutdown_signal()).await;
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:9090").await?;
+//! serve(listener, endpoint).with_graceful_shutdown(shutdown_signal()).await?;
 //! # Ok(())
 //! # }
 //! ```
 //!
+//! Mounted in axum, with no closure:
+//! `Router::new().route_service("/metrics", endpoint.clone())`.
+//!
 //! Environment for [`EndpointBuilder::from_env`]: `METRICS_ADDR`
 //! (`host:port`) and `METRICS_TOKEN` (bearer token).
 
+#![forbid(unsafe_code)]
+
 mod auth;
-mod config;
+mod builder;
 mod endpoint;
+mod error;
 mod json;
 mod negotiate;
 mod pages;
+mod probes;
 pub mod push;
+mod response;
+mod scrape;
 mod self_metrics;
-mod server;
+mod serve;
+mod service;
+mod settings;
 mod stall;
 
-pub use config::{
-    CheckResult, EndpointBuilder, Error, RegistrySource, ADDR_ENV, DEFAULT_ADDR, TOKEN_ENV,
-};
+pub use builder::{EndpointBuilder, ADDR_ENV, TOKEN_ENV};
 pub use endpoint::Endpoint;
+pub use error::Error;
 pub use negotiate::{accepts_gzip, negotiate_format};
+pub use probes::CheckResult;
 pub use push::{PushError, Pushgateway};
-pub use server::{shutdown_signal, Server};
+pub use serve::{serve, shutdown_signal, Serve, WithGracefulShutdown};
+pub use service::ResponseFuture;
+pub use settings::{RegistrySource, DEFAULT_ADDR};

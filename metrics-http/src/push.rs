@@ -27,7 +27,9 @@ pub enum PushError {
     /// Connecting or talking to the Pushgateway failed (after retries).
     Io(std::io::Error),
     /// The HTTP exchange failed (after retries).
-    Http(String),
+    Http(hyper::Error),
+    /// The request could not be made (the host is not a valid header).
+    Request(hyper::http::Error),
     /// No answer within the timeout (after retries).
     Timeout,
     /// The Pushgateway refused the request.
@@ -47,8 +49,9 @@ impl fmt::Display for PushError {
                 "invalid Pushgateway URL `{u}`: expected http://host:port"
             ),
             PushError::InvalidLabel(l) => write!(f, "invalid grouping label `{l}`"),
-            PushError::Io(e) => write!(f, "Pushgateway connection failed: {e}"),
-            PushError::Http(e) => write!(f, "Pushgateway request failed: {e}"),
+            PushError::Io(_) => write!(f, "Pushgateway connection failed"),
+            PushError::Http(_) => write!(f, "Pushgateway request failed"),
+            PushError::Request(_) => write!(f, "Pushgateway request could not be made"),
             PushError::Timeout => write!(f, "Pushgateway did not answer in time"),
             PushError::Status { status, body } => {
                 write!(f, "Pushgateway answered {status}: {}", body.trim())
@@ -57,7 +60,19 @@ impl fmt::Display for PushError {
     }
 }
 
-impl std::error::Error for PushError {}
+impl std::error::Error for PushError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            PushError::Io(e) => Some(e),
+            PushError::Http(e) => Some(e),
+            PushError::Request(e) => Some(e),
+            PushError::InvalidUrl(_)
+            | PushError::InvalidLabel(_)
+            | PushError::Timeout
+            | PushError::Status { .. } => None,
+        }
+    }
+}
 
 impl PushError {
     fn retryable(&self) -> bool {
@@ -272,7 +287,7 @@ impl Pushgateway {
             .map_err(PushError::Io)?;
         let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
             .await
-            .map_err(|e| PushError::Http(e.to_string()))?;
+            .map_err(PushError::Http)?;
         tokio::spawn(async move {
             if let Err(e) = connection.await {
                 log::debug!("Pushgateway connection: {e}");
@@ -283,16 +298,15 @@ impl Pushgateway {
             .uri(self.path())
             .header(
                 header::HOST,
-                HeaderValue::from_str(&self.authority)
-                    .map_err(|e| PushError::Http(e.to_string()))?,
+                HeaderValue::from_str(&self.authority).map_err(|e| PushError::Request(e.into()))?,
             )
             .header(header::CONTENT_TYPE, Format::Text.content_type())
             .body(Full::new(body))
-            .map_err(|e| PushError::Http(e.to_string()))?;
+            .map_err(PushError::Request)?;
         let response = sender
             .send_request(request)
             .await
-            .map_err(|e| PushError::Http(e.to_string()))?;
+            .map_err(PushError::Http)?;
         let status = response.status();
         let body = response
             .into_body()

@@ -1,6 +1,10 @@
 //! The endpoint's own metrics, registered in the registry it serves.
 
-use metrics_core::{Buckets, Counter, Family, Gauge, Histogram, LabelValue, Metrics};
+use std::sync::Arc;
+
+use metrics_core::{
+    Buckets, Counter, Family, Gauge, Histogram, LabelValue, Metrics, Registry, RegistryError,
+};
 
 /// The status codes the endpoint answers with.
 #[derive(LabelValue, Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -86,4 +90,14 @@ pub(crate) struct HttpMetrics {
     /// Label sets dropped by series caps across the registry, as of the
     /// last scrape.
     pub(crate) label_sets_dropped: Gauge,
+}
+
+impl HttpMetrics {
+    /// Creates them and registers them in `registry`: the endpoint's own
+    /// families are scraped with the rest.
+    pub(crate) fn register(registry: &Registry) -> Result<Arc<HttpMetrics>, RegistryError> {
+        let metrics = Arc::new(HttpMetrics::default());
+        registry.register(Arc::clone(&metrics))?;
+        Ok(metrics)
+    }
 }

@@ -157,16 +157,17 @@ impl TestServer {
                 .build()
                 .expect("test runtime");
             runtime.block_on(async move {
-                let server = endpoint
-                    .bind("127.0.0.1:0")
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
                     .await
                     .expect("bind 127.0.0.1:0");
-                addr_tx.send(server.local_addr()).expect("report address");
-                server
-                    .serve(async {
+                let addr = listener.local_addr().expect("a bound address");
+                addr_tx.send(addr).expect("report address");
+                metrics_http::serve(listener, endpoint)
+                    .with_graceful_shutdown(async {
                         let _ = stopped.await;
                     })
-                    .await;
+                    .await
+                    .expect("serving");
             });
         });
         let addr = addr_rx

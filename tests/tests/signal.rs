@@ -3,6 +3,7 @@
 
 #![cfg(unix)]
 
+use std::future::IntoFuture;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -20,9 +21,15 @@ fn sigterm_stops_the_server_gracefully() {
         .enable_all()
         .build()
         .unwrap();
-    let server = runtime.block_on(endpoint.bind("127.0.0.1:0")).unwrap();
-    let addr = server.local_addr();
-    let serving = runtime.spawn(server.serve_until_signal());
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let addr = listener.local_addr().unwrap();
+    let serving = runtime.spawn(
+        metrics_http::serve(listener, endpoint)
+            .with_graceful_shutdown(metrics_http::shutdown_signal())
+            .into_future(),
+    );
     // Serving, with the signal handler installed by the first poll.
     assert_eq!(http_get(addr, "GET", "/health", &[]).unwrap().status, 200);
     std::thread::sleep(Duration::from_millis(100));
@@ -35,6 +42,7 @@ fn sigterm_stops_the_server_gracefully() {
     let start = Instant::now();
     runtime
         .block_on(async { tokio::time::timeout(Duration::from_secs(10), serving).await })
+        .unwrap()
         .unwrap()
         .unwrap();
     assert!(start.elapsed() < Duration::from_secs(10));
