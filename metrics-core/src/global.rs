@@ -120,12 +120,32 @@ impl fmt::Display for GlobalRegistrationError {
 
 impl std::error::Error for GlobalRegistrationError {}
 
-pub(crate) struct GlobalState {
-    pub(crate) registry: Registry,
-    pub(crate) errors: Vec<GlobalRegistrationError>,
+impl Registry {
+    /// The process-wide registry. Statics marked `#[register]` are in it
+    /// from its first use: they are collected at link time and registered
+    /// when this is first called, with no code running before `main`.
+    /// Registrations that failed (clashing names) are logged then and
+    /// listed by [`Registry::global_errors`].
+    pub fn global() -> &'static Registry {
+        &global().registry
+    }
+
+    /// The `#[register]` statics that could not be registered in the global
+    /// registry, each naming the static and the error (for a clash, the
+    /// static that holds the other family too). Empty when all is well;
+    /// [`testing::assert_global_registry_ok`](crate::testing::assert_global_registry_ok)
+    /// turns it into a test.
+    pub fn global_errors() -> &'static [GlobalRegistrationError] {
+        &global().errors
+    }
 }
 
-pub(crate) fn global() -> &'static GlobalState {
+struct GlobalState {
+    registry: Registry,
+    errors: Vec<GlobalRegistrationError>,
+}
+
+fn global() -> &'static GlobalState {
     static GLOBAL: LazyLock<GlobalState> = LazyLock::new(|| {
         let registry = Registry::new();
         let mut errors = Vec::new();
@@ -157,17 +177,6 @@ pub(crate) fn global() -> &'static GlobalState {
                     log::error!("{error}");
                     errors.push(error);
                 }
-            }
-        }
-        if let Some(builtin) = crate::timed::BuiltinTimed::from_link_time_sites() {
-            if let Err(error) = registry.register(builtin) {
-                let error = GlobalRegistrationError {
-                    registration: "#[timed] built-in families",
-                    conflicting: None,
-                    error,
-                };
-                log::error!("{error}");
-                errors.push(error);
             }
         }
         GlobalState { registry, errors }

@@ -2,7 +2,7 @@
 //! targets it records into, and the built-in per-function families.
 
 use std::fmt;
-use std::sync::OnceLock;
+use std::sync::{LazyLock, OnceLock};
 use std::time::Instant;
 
 use crate::buckets::Buckets;
@@ -10,6 +10,7 @@ use crate::counter::Counter;
 use crate::encode::{render_label_pairs, FamilyWriter, Metadata, MetricType};
 use crate::family::Family;
 use crate::gauge::Gauge;
+use crate::global::Registration;
 use crate::histogram::{Histogram, HistogramOptions};
 use crate::label::{DenseLabelSet, LabelValue};
 use crate::metric::{EncodeMetric, Metric};
@@ -330,7 +331,7 @@ pub static TIMED_SITES: [TimedSite];
 /// `function`, `module` (and `result`), with every annotated function's
 /// series at zero from the start. Registered in the global registry when
 /// the program has any `#[timed]` function without a target.
-pub(crate) struct BuiltinTimed {
+struct BuiltinTimed {
     families: Vec<(Metadata, SitesPart)>,
 }
 
@@ -347,11 +348,30 @@ enum Part {
     InFlight,
 }
 
+/// The built-in families join the global registry the way every
+/// `#[register]` static does: through the link-time list.
+#[linkme::distributed_slice(crate::global::GLOBAL_COLLECTORS)]
+// linkme places the static in a link section; nothing else is unsafe.
+#[allow(unsafe_code)]
+static BUILTIN_REGISTRATION: Registration = Registration {
+    name: "#[timed] built-in families",
+    collector: builtin_families,
+};
+
+fn builtin_families() -> &'static dyn Collector {
+    static BUILTIN: LazyLock<BuiltinTimed> = LazyLock::new(BuiltinTimed::from_link_time_sites);
+    &*BUILTIN
+}
+
 impl BuiltinTimed {
-    pub(crate) fn from_link_time_sites() -> Option<BuiltinTimed> {
+    /// Every `#[timed]` site without a target; no families when there is
+    /// none.
+    fn from_link_time_sites() -> BuiltinTimed {
         let mut sites: Vec<&'static TimedSite> = TIMED_SITES.iter().collect();
         if sites.is_empty() {
-            return None;
+            return BuiltinTimed {
+                families: Vec::new(),
+            };
         }
         sites.sort_by_key(|s| (s.module, s.function));
         // Two functions with one name in one module (methods of two types)
@@ -412,7 +432,7 @@ impl BuiltinTimed {
                 },
             ));
         }
-        Some(BuiltinTimed { families })
+        BuiltinTimed { families }
     }
 }
 

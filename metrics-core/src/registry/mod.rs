@@ -200,24 +200,6 @@ impl Registry {
         Ok(registry)
     }
 
-    /// The process-wide registry. Statics marked `#[register]` are in it
-    /// from its first use: they are collected at link time and registered
-    /// when this is first called, with no code running before `main`.
-    /// Registrations that failed (clashing names) are logged then and
-    /// listed by [`Registry::global_errors`].
-    pub fn global() -> &'static Registry {
-        &crate::global::global().registry
-    }
-
-    /// The `#[register]` statics that could not be registered in the global
-    /// registry, each naming the static and the error (for a clash, the
-    /// static that holds the other family too). Empty when all is well;
-    /// [`testing::assert_global_registry_ok`](crate::testing::assert_global_registry_ok)
-    /// turns it into a test.
-    pub fn global_errors() -> &'static [crate::global::GlobalRegistrationError] {
-        &crate::global::global().errors
-    }
-
     /// The names of the families a collector exposes.
     pub(crate) fn family_names_of(collector: &dyn Collector) -> Vec<String> {
         let mut families = Families { items: Vec::new() };
