@@ -4,7 +4,7 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::encode::{FamilyWriter, Labels, MetricType};
+use crate::encoding::{FamilyWriter, Labels, MetricType};
 use crate::metric::Metric;
 
 /// A monotonically increasing total, exposed as `<name>_total`.

@@ -8,7 +8,7 @@
 
 use crate::buckets::Buckets;
 use crate::counter::Counter;
-use crate::encode::MetricType;
+use crate::encoding::MetricType;
 use crate::family::Family;
 use crate::gauge::Gauge;
 use crate::histogram::Histogram;

@@ -4,7 +4,7 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::encode::{FamilyWriter, Labels, MetricType};
+use crate::encoding::{FamilyWriter, Labels, MetricType};
 use crate::metric::Metric;
 
 /// A value that goes up and down: `Gauge` (`Gauge<i64>`) or `Gauge<f64>`.

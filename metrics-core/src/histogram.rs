@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use crate::buckets::Buckets;
-use crate::encode::{format_float, FamilyWriter, Labels, MetricType};
+use crate::encoding::{format_float, FamilyWriter, Labels, MetricType};
 use crate::metric::Metric;
 
 /// A bucket layout shared by every series of a histogram family: the bounds

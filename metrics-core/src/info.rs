@@ -5,7 +5,7 @@ use std::fmt;
 
 use parking_lot::RwLock;
 
-use crate::encode::{render_label_pairs, FamilyWriter, MetricType};
+use crate::encoding::{render_label_pairs, FamilyWriter, MetricType};
 use crate::metric::EncodeMetric;
 use crate::name::{validate_label_name, NameError};
 

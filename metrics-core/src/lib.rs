@@ -103,7 +103,7 @@ extern crate self as metrics_core;
 
 pub mod buckets;
 pub mod counter;
-pub mod encode;
+pub mod encoding;
 pub mod family;
 pub mod field;
 pub mod gauge;
@@ -111,6 +111,7 @@ mod global;
 pub mod histogram;
 pub mod info;
 pub mod label;
+mod metadata;
 pub mod metric;
 pub mod name;
 pub mod process;
@@ -120,7 +121,7 @@ pub mod timed;
 
 pub use buckets::{Buckets, BucketsError};
 pub use counter::{Counter, InvalidIncrement};
-pub use encode::{Format, Labels, Metadata, MetricType};
+pub use encoding::{Format, Labels, Metadata, MetricType};
 pub use family::{Family, Handle};
 pub use field::Metrics;
 pub use gauge::Gauge;

@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use crate::encode::{FamilyWriter, Labels, MetricType};
+use crate::encoding::{FamilyWriter, Labels, MetricType};
 
 /// One time series: a counter, gauge or histogram value.
 ///

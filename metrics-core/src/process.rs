@@ -3,7 +3,7 @@
 
 use std::fs;
 
-use crate::encode::{FamilyWriter, Metadata, MetricType};
+use crate::encoding::{FamilyWriter, Metadata, MetricType};
 use crate::metric::EncodeMetric;
 use crate::registry::{Collector, Families};
 

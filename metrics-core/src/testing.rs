@@ -35,7 +35,7 @@
 
 use std::hash::Hash;
 
-use crate::encode::Format;
+use crate::encoding::Format;
 use crate::family::Family;
 use crate::histogram::HistogramSnapshot;
 use crate::label::LabelSet;

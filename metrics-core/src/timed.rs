@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use crate::buckets::Buckets;
 use crate::counter::Counter;
-use crate::encode::{render_label_pairs, FamilyWriter, Metadata, MetricType};
+use crate::encoding::{render_label_pairs, FamilyWriter, Metadata, MetricType};
 use crate::family::Family;
 use crate::gauge::Gauge;
 use crate::global::Registration;

@@ -376,7 +376,7 @@ impl metrics_core::EncodeMetric for SlowGauge {
     fn metric_type(&self) -> metrics_core::MetricType {
         metrics_core::MetricType::Gauge
     }
-    fn encode(&self, out: &mut metrics_core::encode::FamilyWriter<'_>) {
+    fn encode(&self, out: &mut metrics_core::encoding::FamilyWriter<'_>) {
         std::thread::sleep(Duration::from_millis(self.delay_ms.load(Ordering::Relaxed)));
         out.gauge("", self.value.get());
     }

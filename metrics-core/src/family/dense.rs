@@ -1,7 +1,7 @@
 //! Dense storage: every combination of an all-enum label set, preallocated
 //! and indexed by its mixed-radix number.
 
-use crate::encode::{push_label_pair, FamilyWriter, Labels};
+use crate::encoding::{push_label_pair, FamilyWriter, Labels};
 use crate::label::LabelSet;
 use crate::metric::Metric;
 

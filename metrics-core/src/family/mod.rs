@@ -6,7 +6,7 @@ use std::ops::{Deref, Index};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
-use crate::encode::{FamilyWriter, MetricType};
+use crate::encoding::{FamilyWriter, MetricType};
 use crate::label::{dense_cardinality, DenseLabelSet, LabelSet};
 use crate::metric::{EncodeMetric, Metric};
 

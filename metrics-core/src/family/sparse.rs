@@ -11,7 +11,7 @@ use std::time::Instant;
 use parking_lot::RwLock;
 
 use super::{Series, DEFAULT_MAX_SERIES, OVERFLOW_LABEL_VALUE};
-use crate::encode::{push_label_pair, render_label_pairs, FamilyWriter, Labels};
+use crate::encoding::{push_label_pair, render_label_pairs, FamilyWriter, Labels};
 use crate::label::LabelSet;
 use crate::metric::Metric;
 

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::encode::MetricType;
+use crate::encoding::MetricType;
 use crate::name::NameError;
 
 /// Why a registration was refused.

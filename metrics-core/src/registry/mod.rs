@@ -12,7 +12,9 @@ mod error;
 
 pub use error::RegistryError;
 
-use crate::encode::{render_label_pairs, write_header, FamilyWriter, Format, Metadata, MetricType};
+use crate::encoding::{
+    render_label_pairs, write_header, FamilyWriter, Format, Metadata, MetricType,
+};
 use crate::metric::EncodeMetric;
 use crate::name::{ends_with, validate_label_name, validate_metric_name};
 

@@ -1,0 +1,108 @@
+//! The exposition formats: Prometheus text 0.0.4 and OpenMetrics 1.0.0,
+//! and what a hand-written collector uses to write into them.
+//!
+//! Encoding is split in two layers. Metrics write samples through a
+//! [`FamilyWriter`], which appends to an in-memory buffer and cannot fail;
+//! the registry flushes that buffer to the caller's `io::Write` between
+//! families, so memory stays bounded by one family while the output streams.
+//!
+//! Label blocks (`a="x",b="y"`, the text between the braces) are passed in
+//! already escaped: dense families render each label value once when they are
+//! created, sparse series when they are first seen, so a scrape is mostly
+//! copying bytes and formatting numbers.
+//!
+//! Format rules followed here, from the two specifications:
+//!
+//! * Label values escape `\` as `\\`, `"` as `\"` and line feed as `\n`, in
+//!   both formats; any other UTF-8 is written as is.
+//! * `# HELP` text escapes `\` and line feed in text 0.0.4, and also `"` in
+//!   OpenMetrics.
+//! * Non-finite floats are spelled `+Inf`, `-Inf` and `NaN` in both formats.
+//! * Text 0.0.4 names a counter family by its sample name (`x_total`) and has
+//!   no `info` type (an info metric is a gauge `x_info`); OpenMetrics names
+//!   the family without the suffix, adds `# UNIT` and ends with `# EOF`.
+//!
+//! One file per concern: [`FamilyWriter`] and the family headers
+//! (`writer.rs`), label blocks ([`Labels`], `labels.rs`), escaping
+//! (`escape.rs`) and sample values with their number formatting
+//! ([`Value`], `value.rs`). A third format adds a writer beside these.
+
+use std::fmt;
+
+mod escape;
+mod labels;
+mod value;
+mod writer;
+
+pub use crate::metadata::Metadata;
+pub(crate) use escape::push_label_pair;
+pub use escape::{escape_label_value, render_label_pairs};
+pub use labels::Labels;
+pub use value::{format_float, Value};
+pub(crate) use writer::write_header;
+pub use writer::FamilyWriter;
+
+/// An exposition format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Format {
+    /// Prometheus text format 0.0.4.
+    #[default]
+    Text,
+    /// OpenMetrics 1.0.0 text format.
+    OpenMetrics,
+}
+
+impl Format {
+    /// The `Content-Type` an HTTP response in this format carries.
+    pub const fn content_type(self) -> &'static str {
+        match self {
+            Format::Text => "text/plain; version=0.0.4; charset=utf-8",
+            Format::OpenMetrics => "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        }
+    }
+}
+
+/// The type of a metric family, as written in `# TYPE`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MetricType {
+    /// A monotonically increasing total; samples are `<name>_total`.
+    Counter,
+    /// A value that goes up and down.
+    Gauge,
+    /// Observations counted in cumulative buckets, with `_sum` and `_count`.
+    Histogram,
+    /// Constant labels with the value 1; samples are `<name>_info`.
+    Info,
+}
+
+impl MetricType {
+    /// The sample names a family of this type writes, as suffixes of its
+    /// name, in the given format (`""` is the bare name).
+    pub const fn sample_suffixes(self) -> &'static [&'static str] {
+        match self {
+            MetricType::Counter => &["_total", "_created"],
+            MetricType::Gauge => &[""],
+            MetricType::Histogram => &["_bucket", "_count", "_sum", "_created"],
+            MetricType::Info => &["_info"],
+        }
+    }
+
+    /// The lowercase name of the type.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            MetricType::Counter => "counter",
+            MetricType::Gauge => "gauge",
+            MetricType::Histogram => "histogram",
+            MetricType::Info => "info",
+        }
+    }
+}
+
+impl fmt::Display for MetricType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests;
