@@ -90,7 +90,7 @@ pub struct Demo {
     pub latency_by_method: Arc<Family<Method, Histogram>>,
 }
 
-fn register<M: metrics_core::EncodeMetric + 'static>(
+fn register<M: metrics_core::encoding::EncodeMetric + 'static>(
     registry: &Registry,
     metadata: Metadata,
     metric: &Arc<M>,

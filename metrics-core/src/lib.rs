@@ -101,52 +101,62 @@
 // own tests and doctests.
 extern crate self as metrics_core;
 
-pub mod buckets;
-pub mod counter;
+// The modules are private: what a user writes is re-exported below, once.
+// Three namespaces are public: `encoding` (for hand-written collectors),
+// `testing` and `process`.
+mod buckets;
+mod counter;
 pub mod encoding;
-pub mod family;
-pub mod field;
-pub mod gauge;
+mod family;
+mod field;
+mod format;
+mod gauge;
 mod global;
-pub mod histogram;
-pub mod info;
-pub mod label;
+mod histogram;
+mod info;
+mod label;
 mod metadata;
-pub mod metric;
-pub mod name;
+mod metric;
+mod name;
 pub mod process;
-pub mod registry;
+mod registry;
 pub mod testing;
-pub mod timed;
+mod timed;
 
 pub use buckets::{Buckets, BucketsError};
 pub use counter::{Counter, InvalidIncrement};
-pub use encoding::{Format, Labels, Metadata, MetricType};
-pub use family::{Family, Handle};
+pub use family::{Family, Handle, DEFAULT_MAX_SERIES, OVERFLOW_LABEL_VALUE};
 pub use field::Metrics;
+pub use format::Format;
 pub use gauge::Gauge;
 pub use global::{Global, GlobalRegistrationError};
 pub use histogram::{Histogram, HistogramOptions, HistogramSnapshot, InvalidObservation};
 pub use info::{Info, InfoError};
-pub use label::{DenseLabelSet, LabelField, LabelSet, LabelValue};
-pub use metric::{EncodeMetric, Metric};
-pub use registry::{Collector, CollectorId, ExpositionStats, Families, Registry, RegistryError};
-pub use timed::Outcome;
+pub use label::{DenseLabelSet, LabelSet, LabelValue};
+pub use metadata::Metadata;
+pub use metric::Metric;
+pub use registry::{Collector, CollectorId, ExpositionStats, Registry, RegistryError};
+pub use timed::{ErrorTarget, Outcome, TimedTarget};
+// Implemented by the library's types, not by users: public so that a
+// compile error can name them ("`String` is not a metric type").
+pub use field::MetricField;
+pub use label::LabelField;
 
 #[cfg(feature = "derive")]
 pub use metrics_macros::{register, timed, LabelSet, LabelValue, Metrics};
 
-/// Items the macros' generated code names; not a stable API.
+/// Items the macros' generated code names; not a stable API. Generated
+/// code names nothing else of this crate.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::field::{
-        check_labels, check_name, check_options, domain_len, FieldOptions, MetricField,
-    };
+    pub use crate::encoding::Families;
+    pub use crate::field::{check_labels, check_name, check_options, domain_len, FieldOptions};
     pub use crate::global::{Registration, GLOBAL_COLLECTORS};
-    pub use crate::name::{ends_with, str_eq, validate_label_name, validate_metric_name};
-    pub use crate::timed::{
-        error_of, ErrorTarget, Outcome, ReturnOutcome, TimedSite, TimedTarget, Timer, WithInFlight,
-        TIMED_SITES,
+    pub use crate::name::{ends_with, str_eq};
+    pub use crate::timed::{error_of, ReturnOutcome, TimedSite, Timer, WithInFlight, TIMED_SITES};
+    pub use crate::{
+        Buckets, Collector, DenseLabelSet, ErrorTarget, LabelField, LabelSet, LabelValue, Metadata,
+        MetricField, Metrics, Outcome, TimedTarget,
     };
     pub use linkme;
 }

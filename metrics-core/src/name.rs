@@ -78,7 +78,7 @@ const fn check(name: &str, colon: bool) -> Result<(), NameError> {
 /// Checks a metric family name: `[a-zA-Z_:][a-zA-Z0-9_:]*`.
 ///
 /// ```
-/// use metrics_core::name::{validate_metric_name, NameError};
+/// use metrics_core::encoding::{validate_metric_name, NameError};
 /// assert!(validate_metric_name("http_requests").is_ok());
 /// assert_eq!(validate_metric_name("2xx"), Err(NameError::InvalidStart));
 /// assert_eq!(validate_metric_name("a-b"), Err(NameError::InvalidCharacter));
@@ -90,7 +90,7 @@ pub const fn validate_metric_name(name: &str) -> Result<(), NameError> {
 /// Checks a label name: `[a-zA-Z_][a-zA-Z0-9_]*`, not starting with `__`.
 ///
 /// ```
-/// use metrics_core::name::{validate_label_name, NameError};
+/// use metrics_core::encoding::{validate_label_name, NameError};
 /// assert!(validate_label_name("method").is_ok());
 /// assert_eq!(validate_label_name("__name__"), Err(NameError::ReservedPrefix));
 /// assert_eq!(validate_label_name("a:b"), Err(NameError::InvalidCharacter));

@@ -3,7 +3,8 @@
 
 use std::fs;
 
-use crate::encoding::{FamilyWriter, Metadata, MetricType};
+use crate::encoding::{FamilyWriter, MetricType};
+use crate::metadata::Metadata;
 use crate::metric::EncodeMetric;
 use crate::registry::{Collector, Families};
 

@@ -7,12 +7,13 @@ use std::time::Instant;
 
 use crate::buckets::Buckets;
 use crate::counter::Counter;
-use crate::encoding::{render_label_pairs, FamilyWriter, Metadata, MetricType};
+use crate::encoding::{render_label_pairs, FamilyWriter, MetricType};
 use crate::family::Family;
 use crate::gauge::Gauge;
 use crate::global::Registration;
 use crate::histogram::{Histogram, HistogramOptions};
 use crate::label::{DenseLabelSet, LabelValue};
+use crate::metadata::Metadata;
 use crate::metric::{EncodeMetric, Metric};
 use crate::registry::{Collector, Families};
 
@@ -51,7 +52,7 @@ impl LabelValue for Outcome {
     message = "`{Self}` cannot record the duration of calls",
     label = "not a timing target",
     note = "`#[timed(target)]` records into a `Histogram` or a `Family<L, Histogram>` whose \
-            label set `L` is dense and implements `From<metrics_core::timed::Outcome>`"
+            label set `L` is dense and implements `From<metrics_core::Outcome>`"
 )]
 pub trait TimedTarget: Sync {
     /// Records one call.

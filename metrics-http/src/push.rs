@@ -12,7 +12,7 @@ use http_body_util::{BodyExt, Full};
 use hyper::header::{self, HeaderValue};
 use hyper::{Method, Request, StatusCode};
 use hyper_util::rt::TokioIo;
-use metrics_core::name::validate_label_name;
+use metrics_core::encoding::validate_label_name;
 use metrics_core::{Format, Registry};
 use tokio::net::TcpStream;
 

@@ -59,7 +59,7 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
         #[allow(non_upper_case_globals)]
         static #entry: #krate::__private::Registration = #krate::__private::Registration {
             name: ::core::concat!(::core::module_path!(), "::", ::core::stringify!(#ident)),
-            collector: || -> &'static dyn #krate::Collector { &#ident },
+            collector: || -> &'static dyn #krate::__private::Collector { &#ident },
         };
     }
 }

@@ -7,7 +7,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use integration_tests::{http_get, http_request, TestServer};
-use metrics_core::{Collector, Counter, Families, Format, Gauge, Metadata, Registry};
+use metrics_core::encoding::Families;
+use metrics_core::{Collector, Counter, Format, Gauge, Metadata, Registry};
 use metrics_http::Endpoint;
 
 const PROMETHEUS_ACCEPT: &str = "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
@@ -372,9 +373,9 @@ struct SlowGauge {
     value: Gauge,
 }
 
-impl metrics_core::EncodeMetric for SlowGauge {
-    fn metric_type(&self) -> metrics_core::MetricType {
-        metrics_core::MetricType::Gauge
+impl metrics_core::encoding::EncodeMetric for SlowGauge {
+    fn metric_type(&self) -> metrics_core::encoding::MetricType {
+        metrics_core::encoding::MetricType::Gauge
     }
     fn encode(&self, out: &mut metrics_core::encoding::FamilyWriter<'_>) {
         std::thread::sleep(Duration::from_millis(self.delay_ms.load(Ordering::Relaxed)));

@@ -7,7 +7,7 @@ pub fn escape_label_value(value: &str, out: &mut String) {
 }
 
 /// Renders `name="value"` pairs, comma-separated, into a label block
-/// suitable for [`FamilyWriter`] methods. Names are not checked here;
+/// suitable for [`FamilyWriter`](super::FamilyWriter) methods. Names are not checked here;
 /// the registry validates the names a family declares.
 pub fn render_label_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
     let mut out = String::new();

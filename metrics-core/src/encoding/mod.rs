@@ -34,33 +34,16 @@ mod labels;
 mod value;
 mod writer;
 
-pub use crate::metadata::Metadata;
+pub(crate) use crate::format::Format;
+pub use crate::metric::EncodeMetric;
+pub use crate::name::{validate_label_name, validate_metric_name, NameError};
+pub use crate::registry::Families;
 pub(crate) use escape::push_label_pair;
 pub use escape::{escape_label_value, render_label_pairs};
 pub use labels::Labels;
 pub use value::{format_float, Value};
 pub(crate) use writer::write_header;
 pub use writer::FamilyWriter;
-
-/// An exposition format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum Format {
-    /// Prometheus text format 0.0.4.
-    #[default]
-    Text,
-    /// OpenMetrics 1.0.0 text format.
-    OpenMetrics,
-}
-
-impl Format {
-    /// The `Content-Type` an HTTP response in this format carries.
-    pub const fn content_type(self) -> &'static str {
-        match self {
-            Format::Text => "text/plain; version=0.0.4; charset=utf-8",
-            Format::OpenMetrics => "application/openmetrics-text; version=1.0.0; charset=utf-8",
-        }
-    }
-}
 
 /// The type of a metric family, as written in `# TYPE`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -25,7 +25,7 @@ pub const DEFAULT_MAX_SERIES: usize = 10_000;
 
 /// Dense sets with more combinations than this are stored sparse (a
 /// preallocated array that large would be mostly zeros nobody reads).
-pub const MAX_DENSE_SERIES: usize = 1 << 20;
+pub(crate) const MAX_DENSE_SERIES: usize = 1 << 20;
 
 /// A metric family: one series of `M` per label set `L`.
 ///
@@ -78,7 +78,7 @@ enum Storage<L, M> {
 }
 
 /// One series of a sparse family with its rendered labels.
-pub struct Series<M> {
+pub(crate) struct Series<M> {
     pub(super) metric: M,
     pub(super) labels: Box<str>,
     // Creation sequence number within the family, for a stable order.

@@ -12,9 +12,8 @@ mod error;
 
 pub use error::RegistryError;
 
-use crate::encoding::{
-    render_label_pairs, write_header, FamilyWriter, Format, Metadata, MetricType,
-};
+use crate::encoding::{render_label_pairs, write_header, FamilyWriter, Format, MetricType};
+use crate::metadata::Metadata;
 use crate::metric::EncodeMetric;
 use crate::name::{ends_with, validate_label_name, validate_metric_name};
 
@@ -84,7 +83,7 @@ struct State {
 
 /// The name of the family through which a registry exposes how many label
 /// sets each capped family sent to its overflow series.
-pub const DROPPED_LABEL_SETS_FAMILY: &str = "metrics_label_sets_dropped";
+pub(crate) const DROPPED_LABEL_SETS_FAMILY: &str = "metrics_label_sets_dropped";
 
 /// Counts from one encoding pass.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

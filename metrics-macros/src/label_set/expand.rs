@@ -12,32 +12,32 @@ pub(crate) fn expand(s: &LabelStruct<'_>) -> TokenStream {
     let names: Vec<&String> = s.fields.iter().map(|f| &f.name.0).collect();
     let visits = s.fields.iter().map(|f| {
         let (ty, field) = (f.ty, f.ident);
-        quote_spanned!(ty.span()=> <#ty as #krate::LabelField>::visit(&self.#field, visit);)
+        quote_spanned!(ty.span()=> <#ty as #krate::__private::LabelField>::visit(&self.#field, visit);)
     });
     let private = quote!(#krate::__private);
     // Spanned at each field's type, so a type that cannot be a label is
     // reported there.
     let domains = s.fields.iter().map(|f| {
         let ty = f.ty;
-        quote_spanned!(ty.span()=> <#ty as #krate::LabelField>::DOMAIN)
+        quote_spanned!(ty.span()=> <#ty as #krate::__private::LabelField>::DOMAIN)
     });
     let index_steps = s.fields.iter().map(|f| {
         let (ty, field) = (f.ty, f.ident);
         quote_spanned! {ty.span()=>
-            index = index * #private::domain_len(<#ty as #krate::LabelField>::DOMAIN)
-                + <#ty as #krate::LabelField>::field_index(&self.#field)?;
+            index = index * #private::domain_len(<#ty as #krate::__private::LabelField>::DOMAIN)
+                + <#ty as #krate::__private::LabelField>::field_index(&self.#field)?;
         }
     });
     let dense_bounds = s.fields.iter().map(|f| {
         let ty = f.ty;
         // Higher-ranked so that a bound that does not hold (a `String`
         // field) makes the impl inapplicable instead of an error.
-        quote!(for<'__label> #ty: #krate::LabelValue)
+        quote!(for<'__label> #ty: #krate::__private::LabelValue)
     });
     quote! {
         const _: () = {
             #[automatically_derived]
-            impl #krate::LabelSet for #ident {
+            impl #krate::__private::LabelSet for #ident {
                 const NAMES: &'static [&'static ::core::primitive::str] = &[#(#names),*];
                 const DOMAINS: &'static [::core::option::Option<&'static [&'static ::core::primitive::str]>] = &[#(#domains),*];
 
@@ -54,7 +54,7 @@ pub(crate) fn expand(s: &LabelStruct<'_>) -> TokenStream {
             }
 
             #[automatically_derived]
-            impl #krate::DenseLabelSet for #ident where #(#dense_bounds),* {}
+            impl #krate::__private::DenseLabelSet for #ident where #(#dense_bounds),* {}
         };
     }
 }
@@ -68,7 +68,7 @@ pub(crate) fn fallback(s: &LabelStruct<'_>) -> TokenStream {
         return TokenStream::new();
     }
     quote! {
-        impl #krate::LabelSet for #ident {
+        impl #krate::__private::LabelSet for #ident {
             const NAMES: &'static [&'static ::core::primitive::str] = &[];
             const DOMAINS: &'static [::core::option::Option<&'static [&'static ::core::primitive::str]>] = &[];
             fn dense_index(&self) -> ::core::option::Option<::core::primitive::usize> {

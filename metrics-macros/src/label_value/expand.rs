@@ -14,7 +14,7 @@ pub(crate) fn expand(e: &LabelEnum<'_>) -> TokenStream {
     let indices = 0..variants.len();
     quote! {
         #[automatically_derived]
-        impl #krate::LabelValue for #ident {
+        impl #krate::__private::LabelValue for #ident {
             const NAME: &'static ::core::primitive::str = #name;
             const VALUES: &'static [Self] = &[#(#ident::#variants),*];
             const STRINGS: &'static [&'static ::core::primitive::str] = &[#(#values),*];
@@ -37,7 +37,7 @@ pub(crate) fn fallback(e: &LabelEnum<'_>) -> TokenStream {
         return TokenStream::new();
     }
     quote! {
-        impl #krate::LabelValue for #ident {
+        impl #krate::__private::LabelValue for #ident {
             const NAME: &'static ::core::primitive::str = "";
             const VALUES: &'static [Self] = &[];
             const STRINGS: &'static [&'static ::core::primitive::str] = &[];

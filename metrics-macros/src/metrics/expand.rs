@@ -23,10 +23,10 @@ pub(crate) fn expand(s: &MetricsStruct<'_>, names: &Names) -> TokenStream {
             inits.push(
                 quote_spanned!(ty.span()=> #field: <#ty as ::core::default::Default>::default()),
             );
-            collects.push(quote_spanned!(ty.span()=> <#ty as #krate::Collector>::collect(&self.#field, families);));
+            collects.push(quote_spanned!(ty.span()=> <#ty as #krate::__private::Collector>::collect(&self.#field, families);));
             items.push(quote_spanned! {ty.span()=>
                 const _: fn() = || {
-                    fn nested_metrics<T: #krate::Metrics>() {}
+                    fn nested_metrics<T: #krate::__private::Metrics>() {}
                     nested_metrics::<#ty>();
                 };
             });
@@ -38,7 +38,9 @@ pub(crate) fn expand(s: &MetricsStruct<'_>, names: &Names) -> TokenStream {
             Some((_, expr)) => {
                 let konst = format_ident!("__METRICS_BUCKETS_{}", i);
                 // Evaluated at compile time: a bad list fails the build here.
-                items.push(quote_spanned!(expr.span()=> const #konst: #krate::Buckets = #expr;));
+                items.push(
+                    quote_spanned!(expr.span()=> const #konst: #krate::__private::Buckets = #expr;),
+                );
                 quote!(::core::option::Option::Some(#konst))
             }
             None => quote!(::core::option::Option::None),
@@ -67,7 +69,7 @@ pub(crate) fn expand(s: &MetricsStruct<'_>, names: &Names) -> TokenStream {
         let metadata = format_ident!("__METRICS_METADATA_{}", i);
         let family = quote_spanned!(ty.span()=> #as_field::as_family(&self.#field));
         collects.push(quote! {
-            static #metadata: #krate::Metadata = #krate::Metadata::from_static(#name, #help, #unit);
+            static #metadata: #krate::__private::Metadata = #krate::__private::Metadata::from_static(#name, #help, #unit);
             families.push(&#metadata, #family);
         });
 
@@ -109,14 +111,14 @@ pub(crate) fn expand(s: &MetricsStruct<'_>, names: &Names) -> TokenStream {
             }
 
             #[automatically_derived]
-            impl #krate::Collector for #ident {
-                fn collect<'__a>(&'__a self, families: &mut #krate::Families<'__a>) {
+            impl #krate::__private::Collector for #ident {
+                fn collect<'__a>(&'__a self, families: &mut #krate::__private::Families<'__a>) {
                     #(#collects)*
                 }
             }
 
             #[automatically_derived]
-            impl #krate::Metrics for #ident {}
+            impl #krate::__private::Metrics for #ident {}
         };
     }
 }
@@ -146,9 +148,9 @@ pub(crate) fn fallback(s: &MetricsStruct<'_>) -> TokenStream {
                 ::core::unreachable!()
             }
         }
-        impl #krate::Collector for #ident {
-            fn collect<'__a>(&'__a self, _: &mut #krate::Families<'__a>) {}
+        impl #krate::__private::Collector for #ident {
+            fn collect<'__a>(&'__a self, _: &mut #krate::__private::Families<'__a>) {}
         }
-        impl #krate::Metrics for #ident {}
+        impl #krate::__private::Metrics for #ident {}
     }
 }

@@ -36,7 +36,7 @@ pub(crate) fn expand(function: &ItemFn, options: &Options, shape: &Shape) -> Tok
                 .map_or_else(|| sig.ident.to_string(), |n| n.value());
             let buckets = match &options.buckets {
                 Some((_, expr)) => quote_spanned! {expr.span()=>
-                    ::core::option::Option::Some({ const BUCKETS: #krate::Buckets = #expr; BUCKETS })
+                    ::core::option::Option::Some({ const BUCKETS: #krate::__private::Buckets = #expr; BUCKETS })
                 },
                 None => quote!(::core::option::Option::None),
             };
