@@ -15,7 +15,7 @@ use crate::histogram::Histogram;
 use crate::info::Info;
 use crate::label::LabelSet;
 use crate::metric::{EncodeMetric, Metric};
-use crate::name::{ends_with, str_eq, validate_label_name};
+pub use crate::name::{check_labels, check_name};
 use crate::registry::Collector;
 
 /// A struct of metric fields, as `#[derive(Metrics)]` makes it: every
@@ -141,19 +141,6 @@ const fn all_closed(domains: &[Option<&[&str]>]) -> bool {
     !domains.is_empty()
 }
 
-/// Checks a field's full metric name against its type: counters and info
-/// metrics must not carry the suffix the exposition adds. `Err` holds the
-/// message the build fails with.
-pub const fn check_name(kind: MetricType, name: &str) -> Result<(), &'static str> {
-    if matches!(kind, MetricType::Counter) && ends_with(name, "_total") {
-        return Err("a counter's name must not end with `_total`: the exposition adds it");
-    }
-    if matches!(kind, MetricType::Info) && ends_with(name, "_info") {
-        return Err("an info metric's name must not end with `_info`: the exposition adds it");
-    }
-    Ok(())
-}
-
 /// Checks that a field's options suit its type.
 pub const fn check_options(
     kind: MetricType,
@@ -179,36 +166,6 @@ pub const fn domain_len(domain: Option<&[&str]>) -> usize {
         Some(values) => values.len(),
         None => 0,
     }
-}
-
-/// Checks the label names of a family of the given kind.
-pub const fn check_labels(kind: MetricType, labels: &[&str]) -> Result<(), &'static str> {
-    let mut i = 0;
-    while i < labels.len() {
-        if let Err(e) = validate_label_name(labels[i]) {
-            return Err(match e {
-                crate::name::NameError::ReservedPrefix => {
-                    "label names starting with `__` are reserved for Prometheus"
-                }
-                _ => "invalid label name: use ASCII letters, digits and `_`, not starting with a digit",
-            });
-        }
-        if matches!(kind, MetricType::Histogram) && str_eq(labels[i], "le") {
-            return Err("label name `le` is reserved on histograms: it holds the bucket bound");
-        }
-        if str_eq(labels[i], "quantile") {
-            return Err("label name `quantile` is reserved: it holds a summary's quantile");
-        }
-        let mut j = 0;
-        while j < i {
-            if str_eq(labels[i], labels[j]) {
-                return Err("the same label name appears twice in this label set");
-            }
-            j += 1;
-        }
-        i += 1;
-    }
-    Ok(())
 }
 
 #[cfg(test)]

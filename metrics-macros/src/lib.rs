@@ -15,7 +15,6 @@ mod errors;
 mod label_set;
 mod label_value;
 mod metrics;
-mod names;
 mod register;
 mod timed;
 

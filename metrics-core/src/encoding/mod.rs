@@ -27,8 +27,6 @@
 //! (`escape.rs`) and sample values with their number formatting
 //! ([`Value`], `value.rs`). A third format adds a writer beside these.
 
-use std::fmt;
-
 mod escape;
 mod labels;
 mod value;
@@ -36,7 +34,7 @@ mod writer;
 
 pub(crate) use crate::format::Format;
 pub use crate::metric::EncodeMetric;
-pub use crate::name::{validate_label_name, validate_metric_name, NameError};
+pub use crate::name::{validate_label_name, validate_metric_name, MetricType, NameError};
 pub use crate::registry::Families;
 pub(crate) use escape::push_label_pair;
 pub use escape::{escape_label_value, render_label_pairs};
@@ -44,48 +42,6 @@ pub use labels::Labels;
 pub use value::{format_float, Value};
 pub(crate) use writer::write_header;
 pub use writer::FamilyWriter;
-
-/// The type of a metric family, as written in `# TYPE`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum MetricType {
-    /// A monotonically increasing total; samples are `<name>_total`.
-    Counter,
-    /// A value that goes up and down.
-    Gauge,
-    /// Observations counted in cumulative buckets, with `_sum` and `_count`.
-    Histogram,
-    /// Constant labels with the value 1; samples are `<name>_info`.
-    Info,
-}
-
-impl MetricType {
-    /// The sample names a family of this type writes, as suffixes of its
-    /// name, in the given format (`""` is the bare name).
-    pub const fn sample_suffixes(self) -> &'static [&'static str] {
-        match self {
-            MetricType::Counter => &["_total", "_created"],
-            MetricType::Gauge => &[""],
-            MetricType::Histogram => &["_bucket", "_count", "_sum", "_created"],
-            MetricType::Info => &["_info"],
-        }
-    }
-
-    /// The lowercase name of the type.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            MetricType::Counter => "counter",
-            MetricType::Gauge => "gauge",
-            MetricType::Histogram => "histogram",
-            MetricType::Info => "info",
-        }
-    }
-}
-
-impl fmt::Display for MetricType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 #[cfg(test)]
 mod tests;

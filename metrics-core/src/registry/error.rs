@@ -74,13 +74,21 @@ impl fmt::Display for RegistryError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             RegistryError::InvalidMetricName { name, reason } => {
-                write!(f, "invalid metric name `{name}`: {reason}")
+                write!(f, "invalid metric name `{name}`: {}", reason.metric_message())
             }
             RegistryError::InvalidLabelName { family, label, reason } if family.is_empty() => {
-                write!(f, "invalid constant label name `{label}`: {reason}")
+                write!(
+                    f,
+                    "invalid constant label name `{label}`: {}",
+                    reason.label_message()
+                )
             }
             RegistryError::InvalidLabelName { family, label, reason } => {
-                write!(f, "invalid label name `{label}` in metric `{family}`: {reason}")
+                write!(
+                    f,
+                    "invalid label name `{label}` in metric `{family}`: {}",
+                    reason.label_message()
+                )
             }
             RegistryError::ReservedLabelName { family, label } => {
                 write!(f, "label name `{label}` is reserved in metric `{family}`")

@@ -15,7 +15,10 @@ pub use error::RegistryError;
 use crate::encoding::{render_label_pairs, write_header, FamilyWriter, Format, MetricType};
 use crate::metadata::Metadata;
 use crate::metric::EncodeMetric;
-use crate::name::{ends_with, validate_label_name, validate_metric_name};
+use crate::name::{
+    ends_with, ends_with_unit, is_reserved_label, validate_label_name, validate_metric_name,
+    validate_unit,
+};
 
 /// Something that exposes metric families: a derived metrics struct, a
 /// process collector, or any custom source.
@@ -294,11 +297,9 @@ impl Registry {
             });
         }
         if let Some(unit) = metadata.unit() {
-            let valid = !unit.is_empty()
-                && unit.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-                && name.len() > unit.len()
-                && ends_with(name, unit)
-                && name.as_bytes()[name.len() - unit.len() - 1] == b'_';
+            // The unit must be valid and be the name's last part (as
+            // OpenMetrics requires; the derive appends it).
+            let valid = validate_unit(unit).is_ok() && ends_with_unit(name, unit) && name != unit;
             if !valid {
                 return Err(RegistryError::InvalidUnit {
                     name: name.into(),
@@ -314,8 +315,7 @@ impl Registry {
                 reason,
             })?;
             let label = &**label;
-            let reserved = label == "quantile" || (kind == MetricType::Histogram && label == "le");
-            if reserved {
+            if is_reserved_label(kind, label) {
                 return Err(RegistryError::ReservedLabelName {
                     family: name.into(),
                     label: label.into(),
@@ -330,10 +330,14 @@ impl Registry {
                 });
             }
         }
-        if kind == MetricType::Histogram && self.const_label_names.iter().any(|c| c == "le") {
+        if let Some(label) = self
+            .const_label_names
+            .iter()
+            .find(|c| is_reserved_label(kind, c))
+        {
             return Err(RegistryError::ReservedLabelName {
                 family: name.into(),
-                label: "le".into(),
+                label: label.clone(),
             });
         }
         Ok(())

@@ -3,7 +3,7 @@
 
 use super::parse::LabelStruct;
 use crate::errors::Errors;
-use crate::names::label_name_error;
+use metrics_names::validate_label_name;
 
 pub(crate) fn check(s: &LabelStruct<'_>, errors: &mut Errors) {
     if !s.input.generics.params.is_empty() {
@@ -13,7 +13,8 @@ pub(crate) fn check(s: &LabelStruct<'_>, errors: &mut Errors) {
         errors.at(&s.input.ident, "a `LabelSet` needs at least one field");
     }
     for (i, f) in s.fields.iter().enumerate() {
-        if let Some(message) = label_name_error(&f.name.0) {
+        if let Err(reason) = validate_label_name(&f.name.0) {
+            let message = reason.label_message();
             errors.at_span(
                 f.name.1,
                 format!("invalid label name `{}`: {message}", f.name.0),

@@ -5,7 +5,7 @@ use syn::Fields;
 
 use super::parse::LabelEnum;
 use crate::errors::Errors;
-use crate::names::label_name_error;
+use metrics_names::validate_label_name;
 
 pub(crate) fn check(e: &LabelEnum<'_>, errors: &mut Errors) {
     if !e.input.generics.params.is_empty() {
@@ -17,7 +17,8 @@ pub(crate) fn check(e: &LabelEnum<'_>, errors: &mut Errors) {
             "a `LabelValue` enum needs at least one variant",
         );
     }
-    if let Some(message) = label_name_error(&e.name.0) {
+    if let Err(reason) = validate_label_name(&e.name.0) {
+        let message = reason.label_message();
         errors.at_span(
             e.name.1,
             format!("invalid label name `{}`: {message}", e.name.0),

@@ -7,7 +7,7 @@ use proc_macro2::Span;
 
 use super::parse::{Field, MetricsStruct};
 use crate::errors::Errors;
-use crate::names::metric_name_error;
+use metrics_names::{ends_with_unit, validate_metric_name, validate_unit};
 
 /// The full metric name of each field (`None` for flattened fields), in
 /// field order.
@@ -18,7 +18,8 @@ pub(crate) fn check(s: &MetricsStruct<'_>, errors: &mut Errors) -> Names {
         errors.at(&s.input.generics, "`Metrics` structs cannot be generic");
     }
     if let Some(prefix) = &s.prefix {
-        if let Some(message) = metric_name_error(&prefix.value()) {
+        if let Err(e) = validate_metric_name(&prefix.value()) {
+            let message = e.metric_message();
             errors.at(
                 prefix,
                 format!("invalid metric name prefix `{}`: {message}", prefix.value()),
@@ -31,9 +32,15 @@ pub(crate) fn check(s: &MetricsStruct<'_>, errors: &mut Errors) -> Names {
     let mut claimed: Vec<(String, &Field<'_>)> = Vec::new();
     for (f, name) in s.fields.iter().zip(&names) {
         let Some(name) = name else { continue };
-        let suffixes = f.kind.map_or(&[][..], |k| k.suffixes());
-        let all =
-            std::iter::once(name.clone()).chain(suffixes.iter().map(|s| format!("{name}{s}")));
+        let suffixes = f.kind.map_or(&[][..], |k| k.sample_suffixes());
+        // The name itself, and every sample name the exposition writes.
+        let mut all = vec![name.clone()];
+        all.extend(
+            suffixes
+                .iter()
+                .filter(|s| !s.is_empty())
+                .map(|s| format!("{name}{s}")),
+        );
         let mut reported = false;
         for candidate in all {
             if let Some((_, other)) = claimed.iter().find(|(n, _)| *n == candidate) {
@@ -81,7 +88,8 @@ fn field_name(s: &MetricsStruct<'_>, f: &Field<'_>, errors: &mut Errors) -> Opti
         Some(lit) => lit.value(),
         None => f.ident.to_string().trim_start_matches("r#").to_owned(),
     };
-    if let Some(message) = metric_name_error(&base) {
+    if let Err(e) = validate_metric_name(&base) {
+        let message = e.metric_message();
         errors.at_span(blame(f), format!("invalid metric name `{base}`: {message}"));
         return None;
     }
@@ -91,13 +99,9 @@ fn field_name(s: &MetricsStruct<'_>, f: &Field<'_>, errors: &mut Errors) -> Opti
     };
     if let Some(unit) = &f.unit {
         let u = unit.value();
-        let valid = !u.is_empty() && u.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
-        if !valid {
-            errors.at(
-                unit,
-                format!("invalid unit `{u}`: use ASCII letters, digits and `_` (e.g. \"seconds\")"),
-            );
-        } else if base == u || base.ends_with(&format!("_{u}")) {
+        if let Err(message) = validate_unit(&u) {
+            errors.at(unit, format!("invalid unit `{u}`: {message}"));
+        } else if ends_with_unit(&base, &u) {
             errors.at(
                 unit,
                 format!(

@@ -29,25 +29,8 @@ pub(crate) struct Field<'a> {
     pub(crate) flatten: Option<Span>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Kind {
-    Counter,
-    Gauge,
-    Histogram,
-    Info,
-}
-
-impl Kind {
-    /// Suffixes of the sample names a family of this kind writes.
-    pub(crate) fn suffixes(self) -> &'static [&'static str] {
-        match self {
-            Kind::Counter => &["_total", "_created"],
-            Kind::Gauge => &[],
-            Kind::Histogram => &["_bucket", "_count", "_sum", "_created"],
-            Kind::Info => &["_info"],
-        }
-    }
-}
+/// A field's metric type, known from its Rust type's name.
+pub(crate) use metrics_names::MetricType as Kind;
 
 pub(crate) const FIELD_KEYS: &[&str] =
     &["name", "unit", "buckets", "max_series", "help", "flatten"];
