@@ -9,6 +9,8 @@
 //! absolute paths (`::core::...`, `::metrics_core::...`, or the path given
 //! with `crate = ...`).
 
+#![forbid(unsafe_code)]
+
 mod attr;
 mod case;
 mod errors;

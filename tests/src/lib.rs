@@ -1,5 +1,7 @@
 //! Helpers shared by the integration tests.
 
+#![forbid(unsafe_code)]
+
 // The README's examples compile and run as doctests here, where every
 // crate of the workspace is a dependency.
 #[doc = include_str!("../../README.md")]

@@ -18,7 +18,7 @@ pub enum RegistryError {
     },
     /// A label name breaks `[a-zA-Z_][a-zA-Z0-9_]*` or starts with `__`.
     InvalidLabelName {
-        /// The family (empty for a registry's constant labels).
+        /// The family.
         family: String,
         /// The label.
         label: String,
@@ -35,10 +35,17 @@ pub enum RegistryError {
     },
     /// One label name twice in a family (constant labels included).
     DuplicateLabelName {
-        /// The family (empty for a registry's constant labels).
+        /// The family.
         family: String,
         /// The label.
         label: String,
+    },
+    /// A registry's constant label is invalid or given twice.
+    InvalidConstLabel {
+        /// The label.
+        label: String,
+        /// What is wrong with its name; `None`: it is given twice.
+        reason: Option<NameError>,
     },
     /// A counter or info family named with the suffix the format adds.
     RedundantSuffix {
@@ -76,13 +83,6 @@ impl fmt::Display for RegistryError {
             RegistryError::InvalidMetricName { name, reason } => {
                 write!(f, "invalid metric name `{name}`: {}", reason.metric_message())
             }
-            RegistryError::InvalidLabelName { family, label, reason } if family.is_empty() => {
-                write!(
-                    f,
-                    "invalid constant label name `{label}`: {}",
-                    reason.label_message()
-                )
-            }
             RegistryError::InvalidLabelName { family, label, reason } => {
                 write!(
                     f,
@@ -93,7 +93,15 @@ impl fmt::Display for RegistryError {
             RegistryError::ReservedLabelName { family, label } => {
                 write!(f, "label name `{label}` is reserved in metric `{family}`")
             }
-            RegistryError::DuplicateLabelName { family, label } if family.is_empty() => {
+            RegistryError::InvalidConstLabel {
+                label,
+                reason: Some(reason),
+            } => write!(
+                f,
+                "invalid constant label name `{label}`: {}",
+                reason.label_message()
+            ),
+            RegistryError::InvalidConstLabel { label, reason: None } => {
                 write!(f, "constant label `{label}` is given twice")
             }
             RegistryError::DuplicateLabelName { family, label } => write!(

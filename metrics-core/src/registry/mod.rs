@@ -183,16 +183,15 @@ impl Registry {
         let mut names: Vec<String> = Vec::with_capacity(labels.len());
         for (name, _) in &labels {
             if let Err(reason) = validate_label_name(name) {
-                return Err(RegistryError::InvalidLabelName {
-                    family: String::new(),
+                return Err(RegistryError::InvalidConstLabel {
                     label: name.clone(),
-                    reason,
+                    reason: Some(reason),
                 });
             }
             if names.contains(name) {
-                return Err(RegistryError::DuplicateLabelName {
-                    family: String::new(),
+                return Err(RegistryError::InvalidConstLabel {
                     label: name.clone(),
+                    reason: None,
                 });
             }
             names.push(name.clone());

@@ -183,8 +183,18 @@ fn label_names_are_validated() {
 
 #[test]
 fn const_labels() {
-    assert!(Registry::with_const_labels([("__x", "a")]).is_err());
-    assert!(Registry::with_const_labels([("a", "1"), ("a", "2")]).is_err());
+    let reserved = Registry::with_const_labels([("__x", "a")]).err().unwrap();
+    assert_eq!(
+        reserved.to_string(),
+        "invalid constant label name `__x`: label names starting with `__` are reserved for Prometheus"
+    );
+    let twice = Registry::with_const_labels([("a", "1"), ("a", "2")])
+        .err()
+        .unwrap();
+    assert!(
+        matches!(twice, RegistryError::InvalidConstLabel { reason: None, .. }),
+        "{twice}"
+    );
     let r = Registry::with_const_labels([("service", "api \"v2\"")]).unwrap();
     let e = err(&r, "m", Arc::new(Info::new([("service", "x")]).unwrap()));
     assert!(matches!(e, RegistryError::DuplicateLabelName { .. }), "{e}");

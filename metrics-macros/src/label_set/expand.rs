@@ -37,6 +37,7 @@ pub(crate) fn expand(s: &LabelStruct<'_>) -> TokenStream {
     quote! {
         const _: () = {
             #[automatically_derived]
+            #[automatically_derived]
             impl #krate::__private::LabelSet for #ident {
                 const NAMES: &'static [&'static ::core::primitive::str] = &[#(#names),*];
                 const DOMAINS: &'static [::core::option::Option<&'static [&'static ::core::primitive::str]>] = &[#(#domains),*];
@@ -54,6 +55,7 @@ pub(crate) fn expand(s: &LabelStruct<'_>) -> TokenStream {
             }
 
             #[automatically_derived]
+            #[automatically_derived]
             impl #krate::__private::DenseLabelSet for #ident where #(#dense_bounds),* {}
         };
     }
@@ -68,6 +70,7 @@ pub(crate) fn fallback(s: &LabelStruct<'_>) -> TokenStream {
         return TokenStream::new();
     }
     quote! {
+        #[automatically_derived]
         impl #krate::__private::LabelSet for #ident {
             const NAMES: &'static [&'static ::core::primitive::str] = &[];
             const DOMAINS: &'static [::core::option::Option<&'static [&'static ::core::primitive::str]>] = &[];

@@ -14,6 +14,7 @@ pub(crate) fn expand(e: &LabelEnum<'_>) -> TokenStream {
     let indices = 0..variants.len();
     quote! {
         #[automatically_derived]
+        #[automatically_derived]
         impl #krate::__private::LabelValue for #ident {
             const NAME: &'static ::core::primitive::str = #name;
             const VALUES: &'static [Self] = &[#(#ident::#variants),*];
@@ -37,6 +38,7 @@ pub(crate) fn fallback(e: &LabelEnum<'_>) -> TokenStream {
         return TokenStream::new();
     }
     quote! {
+        #[automatically_derived]
         impl #krate::__private::LabelValue for #ident {
             const NAME: &'static ::core::primitive::str = "";
             const VALUES: &'static [Self] = &[];

@@ -102,6 +102,7 @@ pub(crate) fn expand(s: &MetricsStruct<'_>, names: &Names) -> TokenStream {
             #(#items)*
 
             #[automatically_derived]
+            #[automatically_derived]
             impl ::core::default::Default for #ident {
                 /// Creates every metric at zero, every combination of a
                 /// dense family included.
@@ -111,12 +112,14 @@ pub(crate) fn expand(s: &MetricsStruct<'_>, names: &Names) -> TokenStream {
             }
 
             #[automatically_derived]
+            #[automatically_derived]
             impl #krate::__private::Collector for #ident {
                 fn collect<'__a>(&'__a self, families: &mut #krate::__private::Families<'__a>) {
                     #(#collects)*
                 }
             }
 
+            #[automatically_derived]
             #[automatically_derived]
             impl #krate::__private::Metrics for #ident {}
         };
@@ -143,14 +146,17 @@ pub(crate) fn fallback(s: &MetricsStruct<'_>) -> TokenStream {
         return TokenStream::new();
     }
     quote! {
+        #[automatically_derived]
         impl ::core::default::Default for #ident {
             fn default() -> Self {
                 ::core::unreachable!()
             }
         }
+        #[automatically_derived]
         impl #krate::__private::Collector for #ident {
             fn collect<'__a>(&'__a self, _: &mut #krate::__private::Families<'__a>) {}
         }
+        #[automatically_derived]
         impl #krate::__private::Metrics for #ident {}
     }
 }
