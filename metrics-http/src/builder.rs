@@ -184,7 +184,8 @@ impl EndpointBuilder {
         self
     }
 
-    /// Compress bodies with gzip when the client accepts it (default on).
+    /// Compress bodies with gzip when the client accepts it (default on;
+    /// needs the `gzip` feature, also on by default).
     pub fn gzip(mut self, gzip: bool) -> Self {
         self.settings.scrape.gzip = gzip;
         self

@@ -47,6 +47,7 @@ mod json;
 mod negotiate;
 mod pages;
 mod probes;
+#[cfg(feature = "push")]
 mod push;
 mod response;
 mod scrape;
@@ -61,7 +62,10 @@ pub use endpoint::Endpoint;
 pub use error::Error;
 pub use negotiate::{accepts_gzip, negotiate_format};
 pub use probes::CheckResult;
+#[cfg(feature = "push")]
 pub use push::{PushError, PushReport, Pushgateway};
-pub use serve::{serve, shutdown_signal, Serve, WithGracefulShutdown};
+#[cfg(feature = "signal")]
+pub use serve::shutdown_signal;
+pub use serve::{serve, Serve, WithGracefulShutdown};
 pub use service::ResponseFuture;
 pub use settings::{RegistrySource, DEFAULT_ADDR};

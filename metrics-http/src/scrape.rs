@@ -2,7 +2,6 @@
 //! format negotiation, the body cache, encoding (on the blocking pool,
 //! bounded, within the scrape timeout, else the last good body), and gzip.
 
-use std::io::Write as _;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -166,7 +165,8 @@ impl Scrape {
         let format = forced.unwrap_or_else(|| {
             negotiate_format(headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()))
         });
-        let gzip = self.settings.gzip
+        let gzip = cfg!(feature = "gzip")
+            && self.settings.gzip
             && accepts_gzip(
                 headers
                     .get(header::ACCEPT_ENCODING)
@@ -257,9 +257,11 @@ impl Scrape {
     }
 }
 
+#[cfg(feature = "gzip")]
 fn compress(body: &[u8]) -> Bytes {
     // Level 1: scrape bodies are repetitive enough that the fastest level
     // already shrinks them several times over.
+    use std::io::Write as _;
     let mut encoder = flate2::write::GzEncoder::new(
         Vec::with_capacity(body.len() / 4),
         flate2::Compression::fast(),
@@ -267,4 +269,10 @@ fn compress(body: &[u8]) -> Bytes {
     // Writing into a Vec cannot fail.
     let _ = encoder.write_all(body);
     Bytes::from(encoder.finish().unwrap_or_default())
+}
+
+/// Never called: without the `gzip` feature no scrape is compressed.
+#[cfg(not(feature = "gzip"))]
+fn compress(body: &[u8]) -> Bytes {
+    Bytes::copy_from_slice(body)
 }

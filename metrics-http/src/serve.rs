@@ -170,7 +170,9 @@ async fn run(
     Ok(())
 }
 
-/// Completes on ctrl-c or, on Unix, SIGTERM.
+/// Completes on ctrl-c or, on Unix, SIGTERM (feature `signal`, on by
+/// default).
+#[cfg(feature = "signal")]
 pub async fn shutdown_signal() {
     let ctrl_c = async {
         if tokio::signal::ctrl_c().await.is_err() {

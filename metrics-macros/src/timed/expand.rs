@@ -14,6 +14,8 @@ pub(crate) fn expand(function: &ItemFn, options: &Options, shape: &Shape) -> Tok
     let ItemFn {
         attrs,
         vis,
+        // `default` (specialization, unstable): not printed by syn either.
+        modifiers: _,
         sig,
         block,
     } = function;
