@@ -4,8 +4,7 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::encoding::{FamilyWriter, Labels, MetricType};
-use crate::metric::Metric;
+use crate::metric::one_value_metric;
 
 /// A monotonically increasing total, exposed as `<name>_total`.
 ///
@@ -135,43 +134,7 @@ impl Counter<f64> {
     }
 }
 
-impl fmt::Debug for Counter<u64> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("Counter").field(&self.get()).finish()
-    }
-}
-
-impl fmt::Debug for Counter<f64> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("Counter").field(&self.get()).finish()
-    }
-}
-
-impl Metric for Counter<u64> {
-    const TYPE: MetricType = MetricType::Counter;
-    type Options = ();
-
-    fn with_options(_: &()) -> Self {
-        Self::new()
-    }
-
-    fn encode(&self, labels: Labels<'_>, out: &mut FamilyWriter<'_>) {
-        out.counter(labels, self.get());
-    }
-}
-
-impl Metric for Counter<f64> {
-    const TYPE: MetricType = MetricType::Counter;
-    type Options = ();
-
-    fn with_options(_: &()) -> Self {
-        Self::new()
-    }
-
-    fn encode(&self, labels: Labels<'_>, out: &mut FamilyWriter<'_>) {
-        out.counter(labels, self.get());
-    }
-}
+one_value_metric!(Counter, Counter, counter: u64, f64);
 
 #[cfg(test)]
 mod tests {

@@ -1,11 +1,9 @@
 //! Gauges: values that go up and down.
 
-use std::fmt;
 use std::marker::PhantomData;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::encoding::{FamilyWriter, Labels, MetricType};
-use crate::metric::Metric;
+use crate::metric::one_value_metric;
 
 /// A value that goes up and down: `Gauge` (`Gauge<i64>`) or `Gauge<f64>`.
 ///
@@ -133,43 +131,7 @@ impl Gauge<f64> {
     }
 }
 
-impl fmt::Debug for Gauge<i64> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("Gauge").field(&self.get()).finish()
-    }
-}
-
-impl fmt::Debug for Gauge<f64> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("Gauge").field(&self.get()).finish()
-    }
-}
-
-impl Metric for Gauge<i64> {
-    const TYPE: MetricType = MetricType::Gauge;
-    type Options = ();
-
-    fn with_options(_: &()) -> Self {
-        Self::new()
-    }
-
-    fn encode(&self, labels: Labels<'_>, out: &mut FamilyWriter<'_>) {
-        out.gauge(labels, self.get());
-    }
-}
-
-impl Metric for Gauge<f64> {
-    const TYPE: MetricType = MetricType::Gauge;
-    type Options = ();
-
-    fn with_options(_: &()) -> Self {
-        Self::new()
-    }
-
-    fn encode(&self, labels: Labels<'_>, out: &mut FamilyWriter<'_>) {
-        out.gauge(labels, self.get());
-    }
-}
+one_value_metric!(Gauge, Gauge, gauge: i64, f64);
 
 #[cfg(test)]
 mod tests {

@@ -65,3 +65,34 @@ impl<M: Metric> EncodeMetric for M {
         Metric::encode(self, Labels::Block(""), out);
     }
 }
+
+/// `Debug` and [`Metric`] for a metric that is one atomic value, for each
+/// number type it comes in (`Counter<u64>` and `Counter<f64>`, ...): the
+/// code is the same but for the type, the family type and the sample kind.
+macro_rules! one_value_metric {
+    ($name:ident, $kind:ident, $sample:ident: $($number:ty),+) => {$(
+        impl ::std::fmt::Debug for $name<$number> {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_tuple(stringify!($name)).field(&self.get()).finish()
+            }
+        }
+
+        impl $crate::metric::Metric for $name<$number> {
+            const TYPE: $crate::encoding::MetricType = $crate::encoding::MetricType::$kind;
+            type Options = ();
+
+            fn with_options(_: &()) -> Self {
+                Self::new()
+            }
+
+            fn encode(
+                &self,
+                labels: $crate::encoding::Labels<'_>,
+                out: &mut $crate::encoding::FamilyWriter<'_>,
+            ) {
+                out.$sample(labels, self.get());
+            }
+        }
+    )+};
+}
+pub(crate) use one_value_metric;

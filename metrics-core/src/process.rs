@@ -111,9 +111,7 @@ impl ProcessCollector {
 
 impl Collector for ProcessCollector {
     fn collect<'a>(&'a self, families: &mut Families<'a>) {
-        for (metadata, reading) in &self.families {
-            families.push(metadata, reading);
-        }
+        families.push_all(&self.families);
     }
 }
 

@@ -439,9 +439,7 @@ impl BuiltinTimed {
 
 impl Collector for BuiltinTimed {
     fn collect<'a>(&'a self, families: &mut Families<'a>) {
-        for (metadata, part) in &self.families {
-            families.push(metadata, part);
-        }
+        families.push_all(&self.families);
     }
 }
 

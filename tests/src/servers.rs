@@ -165,48 +165,44 @@ pub fn query(api: SocketAddr, promql: &str) -> String {
 /// (name, contents) beside it, on a free port; waits until it answers.
 /// `None` when the binary is missing (see [`require_binary`]).
 pub fn start_prometheus(config: &str, files: &[(&str, &str)]) -> Option<(Process, SocketAddr)> {
-    let prometheus = require_binary("prometheus")?;
-    let dir = scratch_dir("prometheus");
-    let api: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
-    std::fs::write(dir.join("prometheus.yml"), config).unwrap();
-    for (name, contents) in files {
-        std::fs::write(dir.join(name), contents).unwrap();
-    }
-    let child = Command::new(prometheus)
-        .arg(format!(
-            "--config.file={}",
-            dir.join("prometheus.yml").display()
-        ))
-        .arg(format!(
-            "--storage.tsdb.path={}",
-            dir.join("data").display()
-        ))
-        .arg(format!("--web.listen-address={api}"))
-        .arg("--log.level=warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("prometheus starts");
-    let process = Process::new(child, Some(dir));
-    wait_for_status(api, "/-/ready", 200, Duration::from_secs(60));
-    Some((process, api))
+    start_server("prometheus", |dir| {
+        std::fs::write(dir.join("prometheus.yml"), config).unwrap();
+        for (name, contents) in files {
+            std::fs::write(dir.join(name), contents).unwrap();
+        }
+        vec![
+            format!("--config.file={}", dir.join("prometheus.yml").display()),
+            format!("--storage.tsdb.path={}", dir.join("data").display()),
+        ]
+    })
 }
 
 /// Starts `prometheus-pushgateway` on a free port and waits until it is
 /// ready. `None` when the binary is missing.
 pub fn start_pushgateway() -> Option<(Process, SocketAddr)> {
-    let binary = require_binary("prometheus-pushgateway")?;
-    let dir = scratch_dir("pushgateway");
+    start_server("prometheus-pushgateway", |_| Vec::new())
+}
+
+/// Starts one of the Prometheus servers on a free port of 127.0.0.1, with a
+/// scratch folder and the arguments `setup` returns for it, quiet, and
+/// waits for its `/-/ready`.
+fn start_server(
+    binary: &str,
+    setup: impl FnOnce(&Path) -> Vec<String>,
+) -> Option<(Process, SocketAddr)> {
+    let path = require_binary(binary)?;
+    let dir = scratch_dir(binary);
     let addr: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
-    let child = Command::new(binary)
+    let child = Command::new(path)
+        .args(setup(&dir))
         .arg(format!("--web.listen-address={addr}"))
         .arg("--log.level=warn")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
-        .expect("pushgateway starts");
+        .unwrap_or_else(|e| panic!("{binary} starts: {e}"));
     let process = Process::new(child, Some(dir));
-    wait_for_status(addr, "/-/ready", 200, Duration::from_secs(30));
+    wait_for_status(addr, "/-/ready", 200, Duration::from_secs(60));
     Some((process, addr))
 }
 

@@ -40,6 +40,14 @@ impl<'a> Families<'a> {
     pub fn push(&mut self, metadata: &'a Metadata, metric: &'a dyn EncodeMetric) {
         self.items.push((metadata, metric));
     }
+
+    /// Adds every family of a list, as a collector that is a fixed set of
+    /// families keeps them.
+    pub fn push_all<M: EncodeMetric>(&mut self, list: &'a [(Metadata, M)]) {
+        for (metadata, metric) in list {
+            self.push(metadata, metric);
+        }
+    }
 }
 
 impl<T: Collector + ?Sized> Collector for &'static T {

@@ -66,9 +66,6 @@ pub(crate) fn expand(s: &LabelStruct<'_>) -> TokenStream {
 pub(crate) fn fallback(s: &LabelStruct<'_>) -> TokenStream {
     let krate = &s.krate;
     let ident = &s.input.ident;
-    if !s.input.generics.params.is_empty() {
-        return TokenStream::new();
-    }
     quote! {
         #[automatically_derived]
         impl #krate::__private::LabelSet for #ident {

@@ -34,9 +34,6 @@ pub(crate) fn expand(e: &LabelEnum<'_>) -> TokenStream {
 pub(crate) fn fallback(e: &LabelEnum<'_>) -> TokenStream {
     let krate = &e.krate;
     let ident = &e.input.ident;
-    if !e.input.generics.params.is_empty() {
-        return TokenStream::new();
-    }
     quote! {
         #[automatically_derived]
         impl #krate::__private::LabelValue for #ident {

@@ -142,9 +142,6 @@ fn const_check(span: proc_macro2::Span, check: TokenStream) -> TokenStream {
 pub(crate) fn fallback(s: &MetricsStruct<'_>) -> TokenStream {
     let krate = &s.krate;
     let ident = &s.input.ident;
-    if !s.input.generics.params.is_empty() {
-        return TokenStream::new();
-    }
     quote! {
         #[automatically_derived]
         impl ::core::default::Default for #ident {
