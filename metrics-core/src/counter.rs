@@ -1,9 +1,9 @@
 //! Counters: monotonically increasing totals.
 
-use std::fmt;
 use std::marker::PhantomData;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use crate::invalid::InvalidValue;
 use crate::metric::one_value_metric;
 
 /// A monotonically increasing total, exposed as `<name>_total`.
@@ -35,22 +35,6 @@ pub struct Counter<N = u64> {
     bits: AtomicU64,
     _number: PhantomData<fn() -> N>,
 }
-
-/// Why an increment of a `Counter<f64>` was refused.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct InvalidIncrement(pub f64);
-
-impl fmt::Display for InvalidIncrement {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "counter increment {} refused: increments must be finite and not negative",
-            self.0
-        )
-    }
-}
-
-impl std::error::Error for InvalidIncrement {}
 
 impl<N> Counter<N> {
     /// A counter at zero.
@@ -108,9 +92,9 @@ impl Counter<f64> {
 
     /// Adds `v`, or returns why it was refused.
     #[inline]
-    pub fn try_inc_by(&self, v: f64) -> Result<(), InvalidIncrement> {
+    pub fn try_inc_by(&self, v: f64) -> Result<(), InvalidValue> {
         if !v.is_finite() || v < 0.0 {
-            return Err(InvalidIncrement(v));
+            return Err(InvalidValue::increment(v));
         }
         self.add(v);
         Ok(())
@@ -163,7 +147,7 @@ mod tests {
             c.inc_by(bad);
         }
         assert_eq!(c.get(), 1.5);
-        assert!(InvalidIncrement(-1.0).to_string().contains("-1"));
+        assert!(InvalidValue::increment(-1.0).to_string().contains("-1"));
         c.inc_by(0.0);
         assert_eq!(c.get(), 1.5);
     }

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use crate::buckets::Buckets;
 use crate::encoding::{format_float, FamilyWriter, Labels, MetricType};
+use crate::invalid::InvalidValue;
 use crate::metric::Metric;
 
 /// A bucket layout shared by every series of a histogram family: the bounds
@@ -89,22 +90,6 @@ pub struct Histogram {
     sum: AtomicU64,
 }
 
-/// Why an observation was refused.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct InvalidObservation(pub f64);
-
-impl fmt::Display for InvalidObservation {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "histogram observation {} refused: observations must be finite",
-            self.0
-        )
-    }
-}
-
-impl std::error::Error for InvalidObservation {}
-
 /// One consistent reading of a histogram.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HistogramSnapshot {
@@ -133,9 +118,9 @@ impl Histogram {
 
     /// Records one observation, or returns why it was refused.
     #[inline]
-    pub fn try_observe(&self, v: f64) -> Result<(), InvalidObservation> {
+    pub fn try_observe(&self, v: f64) -> Result<(), InvalidValue> {
         if !v.is_finite() {
-            return Err(InvalidObservation(v));
+            return Err(InvalidValue::observation(v));
         }
         let bounds = &self.layout.bounds;
         // `le` semantics: the first bucket whose bound is >= v, which is the
@@ -255,7 +240,9 @@ mod tests {
         let s = h.snapshot();
         assert_eq!(s.count, 0);
         assert_eq!(s.sum, 0.0);
-        assert!(InvalidObservation(f64::NAN).to_string().contains("NaN"));
+        assert!(InvalidValue::observation(f64::NAN)
+            .to_string()
+            .contains("NaN"));
     }
 
     #[test]
