@@ -141,7 +141,7 @@ mod tests {
         c.inc_by(0.5);
         for bad in [-1.0, f64::NAN, f64::INFINITY, f64::NEG_INFINITY, -0.0001] {
             assert_eq!(
-                c.try_inc_by(bad).map_err(|e| e.0.to_bits()),
+                c.try_inc_by(bad).map_err(|e| e.value().to_bits()),
                 Err(bad.to_bits())
             );
             c.inc_by(bad);
