@@ -164,3 +164,31 @@ mod tests {
         assert_eq!(closest("zzzzzz", &known), None);
     }
 }
+
+/// A name as the user wrote it or as it was derived, with the token to
+/// report problems with it at.
+#[derive(Clone)]
+pub(crate) struct SpannedName {
+    pub(crate) text: String,
+    pub(crate) span: proc_macro2::Span,
+}
+
+impl SpannedName {
+    /// The literal's text, or `derived` at `span` when there is none.
+    pub(crate) fn from_literal_or(
+        literal: Option<LitStr>,
+        derived: impl FnOnce() -> String,
+        span: proc_macro2::Span,
+    ) -> Self {
+        match literal {
+            Some(lit) => SpannedName {
+                text: lit.value(),
+                span: lit.span(),
+            },
+            None => SpannedName {
+                text: derived(),
+                span,
+            },
+        }
+    }
+}

@@ -13,19 +13,19 @@ pub(crate) fn check(s: &LabelStruct<'_>, errors: &mut Errors) {
         errors.at(&s.input.ident, "a `LabelSet` needs at least one field");
     }
     for (i, f) in s.fields.iter().enumerate() {
-        if let Err(reason) = validate_label_name(&f.name.0) {
+        if let Err(reason) = validate_label_name(&f.name.text) {
             let message = reason.label_message();
             errors.at_span(
-                f.name.1,
-                format!("invalid label name `{}`: {message}", f.name.0),
+                f.name.span,
+                format!("invalid label name `{}`: {message}", f.name.text),
             );
         }
-        if let Some(first) = s.fields[..i].iter().find(|g| g.name.0 == f.name.0) {
+        if let Some(first) = s.fields[..i].iter().find(|g| g.name.text == f.name.text) {
             errors.at_span(
-                f.name.1,
+                f.name.span,
                 format!(
                     "label name `{}` is used twice (fields `{}` and `{}`); rename one with #[label(name = \"...\")]",
-                    f.name.0, first.ident, f.ident
+                    f.name.text, first.ident, f.ident
                 ),
             );
         }

@@ -9,7 +9,7 @@ use super::parse::LabelStruct;
 pub(crate) fn expand(s: &LabelStruct<'_>) -> TokenStream {
     let krate = &s.krate;
     let ident = &s.input.ident;
-    let names: Vec<&String> = s.fields.iter().map(|f| &f.name.0).collect();
+    let names: Vec<&String> = s.fields.iter().map(|f| &f.name.text).collect();
     let visits = s.fields.iter().map(|f| {
         let (ty, field) = (f.ty, f.ident);
         quote_spanned!(ty.span()=> <#ty as #krate::__private::LabelField>::visit(&self.#field, visit);)

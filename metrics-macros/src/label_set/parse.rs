@@ -1,9 +1,8 @@
 //! The struct and its `#[label(...)]` attributes.
 
-use proc_macro2::Span;
 use syn::{Data, DeriveInput, Fields, Ident, LitStr, Path, Type};
 
-use crate::attr;
+use crate::attr::{self, SpannedName};
 use crate::errors::Errors;
 
 pub(crate) struct LabelStruct<'a> {
@@ -16,7 +15,7 @@ pub(crate) struct Field<'a> {
     pub(crate) ident: &'a Ident,
     pub(crate) ty: &'a Type,
     /// The label name and the token it comes from.
-    pub(crate) name: (String, Span),
+    pub(crate) name: SpannedName,
 }
 
 pub(crate) fn parse<'a>(input: &'a DeriveInput, errors: &mut Errors) -> Option<LabelStruct<'a>> {
@@ -67,13 +66,11 @@ pub(crate) fn parse<'a>(input: &'a DeriveInput, errors: &mut Errors) -> Option<L
                 name = Some(attr::string(meta)?);
                 Ok(())
             });
-            let name = match name {
-                Some(lit) => (lit.value(), lit.span()),
-                None => (
-                    ident.to_string().trim_start_matches("r#").to_owned(),
-                    ident.span(),
-                ),
-            };
+            let name = SpannedName::from_literal_or(
+                name,
+                || ident.to_string().trim_start_matches("r#").to_owned(),
+                ident.span(),
+            );
             Some(Field {
                 ident,
                 ty: &f.ty,

@@ -17,11 +17,11 @@ pub(crate) fn check(e: &LabelEnum<'_>, errors: &mut Errors) {
             "a `LabelValue` enum needs at least one variant",
         );
     }
-    if let Err(reason) = validate_label_name(&e.name.0) {
+    if let Err(reason) = validate_label_name(&e.name.text) {
         let message = reason.label_message();
         errors.at_span(
-            e.name.1,
-            format!("invalid label name `{}`: {message}", e.name.0),
+            e.name.span,
+            format!("invalid label name `{}`: {message}", e.name.text),
         );
     }
     for (i, v) in e.variants.iter().enumerate() {
@@ -34,18 +34,21 @@ pub(crate) fn check(e: &LabelEnum<'_>, errors: &mut Errors) {
                 ),
             );
         }
-        if v.value.0.is_empty() {
+        if v.value.text.is_empty() {
             errors.at_span(
-                v.value.1,
+                v.value.span,
                 "a label value must not be empty (Prometheus reads it as a missing label)",
             );
         }
-        if let Some(first) = e.variants[..i].iter().find(|w| w.value.0 == v.value.0) {
+        if let Some(first) = e.variants[..i]
+            .iter()
+            .find(|w| w.value.text == v.value.text)
+        {
             errors.at_span(
-                v.value.1,
+                v.value.span,
                 format!(
                     "variants `{}` and `{}` are both exposed as \"{}\"; rename one with #[label(rename = \"...\")]",
-                    first.ident, v.ident, v.value.0
+                    first.ident, v.ident, v.value.text
                 ),
             );
         }

@@ -8,9 +8,9 @@ use super::parse::LabelEnum;
 pub(crate) fn expand(e: &LabelEnum<'_>) -> TokenStream {
     let krate = &e.krate;
     let ident = &e.input.ident;
-    let name = &e.name.0;
+    let name = &e.name.text;
     let variants: Vec<_> = e.variants.iter().map(|v| v.ident).collect();
-    let values: Vec<&String> = e.variants.iter().map(|v| &v.value.0).collect();
+    let values: Vec<&String> = e.variants.iter().map(|v| &v.value.text).collect();
     let indices = 0..variants.len();
     quote! {
         #[automatically_derived]

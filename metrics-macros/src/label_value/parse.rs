@@ -1,9 +1,8 @@
 //! The enum and its `#[label(...)]` attributes.
 
-use proc_macro2::Span;
 use syn::{Data, DeriveInput, Fields, Ident, LitStr, Path};
 
-use crate::attr;
+use crate::attr::{self, SpannedName};
 use crate::case::{Case, CASES};
 use crate::errors::Errors;
 
@@ -11,7 +10,7 @@ pub(crate) struct LabelEnum<'a> {
     pub(crate) input: &'a DeriveInput,
     pub(crate) krate: Path,
     /// `#[label(name = "...")]`, or derived from the enum's name.
-    pub(crate) name: (String, Span),
+    pub(crate) name: SpannedName,
     pub(crate) variants: Vec<Variant<'a>>,
 }
 
@@ -19,7 +18,7 @@ pub(crate) struct Variant<'a> {
     pub(crate) ident: &'a Ident,
     pub(crate) fields: &'a Fields,
     /// The exposed value and the token it comes from.
-    pub(crate) value: (String, Span),
+    pub(crate) value: SpannedName,
 }
 
 pub(crate) fn parse<'a>(input: &'a DeriveInput, errors: &mut Errors) -> Option<LabelEnum<'a>> {
@@ -71,17 +70,18 @@ pub(crate) fn parse<'a>(input: &'a DeriveInput, errors: &mut Errors) -> Option<L
             Ok(())
         },
     );
-    let name = match name {
-        Some(lit) => (lit.value(), lit.span()),
-        None => {
+    let name = SpannedName::from_literal_or(
+        name,
+        || {
             let ident = input.ident.to_string();
             let base = ident
                 .strip_suffix("Label")
                 .filter(|b| !b.is_empty())
                 .unwrap_or(&ident);
-            (Case::Snake.apply(base), input.ident.span())
-        }
-    };
+            Case::Snake.apply(base)
+        },
+        input.ident.span(),
+    );
     let variants = data
         .variants
         .iter()
@@ -91,10 +91,11 @@ pub(crate) fn parse<'a>(input: &'a DeriveInput, errors: &mut Errors) -> Option<L
                 rename = Some(attr::string(meta)?);
                 Ok(())
             });
-            let value = match rename {
-                Some(lit) => (lit.value(), lit.span()),
-                None => (rename_all.apply(&v.ident.to_string()), v.ident.span()),
-            };
+            let value = SpannedName::from_literal_or(
+                rename,
+                || rename_all.apply(&v.ident.to_string()),
+                v.ident.span(),
+            );
             Variant {
                 ident: &v.ident,
                 fields: &v.fields,
