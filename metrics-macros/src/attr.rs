@@ -192,3 +192,11 @@ impl SpannedName {
         }
     }
 }
+
+/// A key the caller's list allowed but its `match` does not handle: a bug
+/// in this crate, reported as an error at the key rather than a panic.
+pub(crate) fn unexpected_key(meta: &ParseNestedMeta<'_>, key: &str) -> syn::Error {
+    meta.error(format!(
+        "internal error in metrics-macros: key `{key}` is accepted but not handled"
+    ))
+}

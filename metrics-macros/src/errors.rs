@@ -64,3 +64,13 @@ impl<'a, Ast, Checked> Stages<'a, Ast, Checked> {
         }
     }
 }
+
+/// The `struct`, `enum` or `union` keyword of a derive's input: where
+/// "this derive does not apply to this kind of item" is reported.
+pub(crate) fn keyword_span(data: &syn::Data) -> proc_macro2::Span {
+    match data {
+        syn::Data::Struct(s) => s.struct_token.span,
+        syn::Data::Enum(e) => e.enum_token.span,
+        syn::Data::Union(u) => u.union_token.span,
+    }
+}

@@ -3,7 +3,7 @@
 use syn::{Data, DeriveInput, Fields, Ident, LitStr, Path, Type};
 
 use crate::attr::{self, SpannedName};
-use crate::errors::Errors;
+use crate::errors::{keyword_span, Errors};
 
 pub(crate) struct LabelStruct<'a> {
     pub(crate) input: &'a DeriveInput,
@@ -36,18 +36,13 @@ pub(crate) fn parse<'a>(input: &'a DeriveInput, errors: &mut Errors) -> Option<L
                 return None;
             }
         },
-        Data::Enum(e) => {
-            errors.at_span(
-                e.enum_token.span,
-                "`LabelSet` is derived for structs; for an enum of label values use `#[derive(LabelValue)]`",
-            );
-            return None;
-        }
-        Data::Union(u) => {
-            errors.at_span(
-                u.union_token.span,
-                "`LabelSet` is derived for structs with named fields",
-            );
+        other => {
+            let message = if matches!(other, Data::Enum(_)) {
+                "`LabelSet` is derived for structs; for an enum of label values use `#[derive(LabelValue)]`"
+            } else {
+                "`LabelSet` is derived for structs with named fields"
+            };
+            errors.at_span(keyword_span(other), message);
             return None;
         }
     };

@@ -4,7 +4,7 @@ use syn::{Data, DeriveInput, Fields, Ident, LitStr, Path};
 
 use crate::attr::{self, SpannedName};
 use crate::case::{Case, CASES};
-use crate::errors::Errors;
+use crate::errors::{keyword_span, Errors};
 
 pub(crate) struct LabelEnum<'a> {
     pub(crate) input: &'a DeriveInput,
@@ -24,19 +24,14 @@ pub(crate) struct Variant<'a> {
 pub(crate) fn parse<'a>(input: &'a DeriveInput, errors: &mut Errors) -> Option<LabelEnum<'a>> {
     let data = match &input.data {
         Data::Enum(data) => data,
-        Data::Struct(s) => {
-            errors.at_span(
-                s.struct_token.span,
+        other => {
+            let message = if matches!(other, Data::Struct(_)) {
                 "`LabelValue` can only be derived for fieldless enums; for a struct of labels use \
-                 `#[derive(LabelSet)]`",
-            );
-            return None;
-        }
-        Data::Union(u) => {
-            errors.at_span(
-                u.union_token.span,
-                "`LabelValue` can only be derived for fieldless enums",
-            );
+                 `#[derive(LabelSet)]`"
+            } else {
+                "`LabelValue` can only be derived for fieldless enums"
+            };
+            errors.at_span(keyword_span(other), message);
             return None;
         }
     };
@@ -52,7 +47,7 @@ pub(crate) fn parse<'a>(input: &'a DeriveInput, errors: &mut Errors) -> Option<L
             match key {
                 "name" => name = Some(attr::string(meta)?),
                 "crate" => krate = attr::path(meta)?,
-                _ => {
+                "rename_all" => {
                     let s = attr::string(meta)?;
                     match Case::from_name(&s.value()) {
                         Some(case) => rename_all = case,
@@ -66,6 +61,7 @@ pub(crate) fn parse<'a>(input: &'a DeriveInput, errors: &mut Errors) -> Option<L
                         }
                     }
                 }
+                other => return Err(attr::unexpected_key(meta, other)),
             }
             Ok(())
         },

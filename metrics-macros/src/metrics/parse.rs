@@ -6,7 +6,7 @@ use syn::{
 };
 
 use crate::attr;
-use crate::errors::Errors;
+use crate::errors::{keyword_span, Errors};
 
 pub(crate) struct MetricsStruct<'a> {
     pub(crate) input: &'a DeriveInput,
@@ -47,16 +47,9 @@ pub(crate) fn parse<'a>(input: &'a DeriveInput, errors: &mut Errors) -> Option<M
                 return None;
             }
         },
-        Data::Enum(e) => {
+        other => {
             errors.at_span(
-                e.enum_token.span,
-                "`Metrics` is derived for structs whose fields are metrics",
-            );
-            return None;
-        }
-        Data::Union(u) => {
-            errors.at_span(
-                u.union_token.span,
+                keyword_span(other),
                 "`Metrics` is derived for structs whose fields are metrics",
             );
             return None;
@@ -72,7 +65,8 @@ pub(crate) fn parse<'a>(input: &'a DeriveInput, errors: &mut Errors) -> Option<M
         |key, meta, _| {
             match key {
                 "prefix" => prefix = Some(attr::string(meta)?),
-                _ => krate = attr::path(meta)?,
+                "crate" => krate = attr::path(meta)?,
+                other => return Err(attr::unexpected_key(meta, other)),
             }
             Ok(())
         },
@@ -104,10 +98,11 @@ pub(crate) fn parse<'a>(input: &'a DeriveInput, errors: &mut Errors) -> Option<M
                     "help" => field.help = Some(attr::string(meta)?),
                     "buckets" => field.buckets = Some((span, attr::expr(meta)?)),
                     "max_series" => field.max_series = Some((span, attr::expr(meta)?)),
-                    _ => {
+                    "flatten" => {
                         attr::flag(meta)?;
                         field.flatten = Some(span);
                     }
+                    other => return Err(attr::unexpected_key(meta, other)),
                 }
                 Ok(())
             });
