@@ -3,7 +3,8 @@
 
 use syn::ItemFn;
 
-use super::parse::{Options, Shape};
+use super::outcome::Shape;
+use super::parse::Options;
 use crate::errors::Errors;
 
 pub(crate) fn check(function: &ItemFn, options: &Options, shape: &Shape, errors: &mut Errors) {

@@ -8,7 +8,8 @@ use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{Ident, ItemFn};
 
-use super::parse::{mentions_impl, Kind, Options, Shape};
+use super::outcome::{Kind, Shape};
+use super::parse::{mentions_impl, Options};
 
 pub(crate) fn expand(function: &ItemFn, options: &Options, shape: &Shape) -> TokenStream {
     let ItemFn {

@@ -2,6 +2,7 @@
 
 mod check;
 mod expand;
+mod outcome;
 mod parse;
 
 use proc_macro2::TokenStream;
@@ -23,7 +24,7 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
             return out;
         }
     };
-    let shape = parse::shape(&function, &options);
+    let shape = outcome::shape(&function, &options);
     check::check(&function, &options, &shape, &mut errors);
     if errors.is_empty() {
         expand::expand(&function, &options, &shape)

@@ -1,235 +1,22 @@
-//! The runtime behind `#[timed]`: call outcomes, the RAII timer guard, the
-//! targets it records into, and the built-in per-function families.
+//! The built-in families of `#[timed]` functions without a target:
+//! `function_calls_duration_seconds`, `function_calls_total` and
+//! `function_calls_in_flight`, one site per function, joining the global
+//! registry through the link-time list.
 
 use std::fmt;
 use std::sync::{LazyLock, OnceLock};
-use std::time::Instant;
 
+use super::{Outcome, TimedTarget};
 use crate::buckets::Buckets;
 use crate::counter::Counter;
 use crate::encoding::{render_label_pairs, FamilyWriter, MetricType};
-use crate::family::Family;
 use crate::gauge::Gauge;
 use crate::global::Registration;
 use crate::histogram::{Histogram, HistogramOptions};
-use crate::label::{DenseLabelSet, LabelValue};
+use crate::label::LabelValue;
 use crate::metadata::Metadata;
 use crate::metric::{EncodeMetric, Metric};
 use crate::registry::{Collector, Families};
-
-/// How a timed call ended; the `result` label of `#[timed]` metrics.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Outcome {
-    /// Returned normally (for functions returning `Result`: `Ok`).
-    Ok,
-    /// Returned `Result::Err`.
-    Error,
-    /// Unwound with a panic (which continues unchanged).
-    Panic,
-    /// An async call whose future was dropped before it completed.
-    Cancelled,
-}
-
-impl LabelValue for Outcome {
-    const NAME: &'static str = "result";
-    const VALUES: &'static [Self] = &[
-        Outcome::Ok,
-        Outcome::Error,
-        Outcome::Panic,
-        Outcome::Cancelled,
-    ];
-    const STRINGS: &'static [&'static str] = &["ok", "error", "panic", "cancelled"];
-    fn index(self) -> usize {
-        self as usize
-    }
-}
-
-/// Something `#[timed(target)]` can record a call into: a [`Histogram`], or
-/// a [`Family`] of histograms keyed by a dense label set built from the
-/// [`Outcome`] (`Family<Outcome, Histogram>`, or your own label enum with
-/// `impl From<Outcome>`).
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot record the duration of calls",
-    label = "not a timing target",
-    note = "`#[timed(target)]` records into a `Histogram` or a `Family<L, Histogram>` whose \
-            label set `L` is dense and implements `From<metrics_core::Outcome>`"
-)]
-pub trait TimedTarget: Sync {
-    /// Records one call.
-    fn record(&self, outcome: Outcome, seconds: f64);
-    /// A call started (for in-flight gauges).
-    fn enter(&self) {}
-    /// A call ended, however it ended.
-    fn exit(&self) {}
-}
-
-impl TimedTarget for Histogram {
-    #[inline]
-    fn record(&self, _: Outcome, seconds: f64) {
-        self.observe(seconds);
-    }
-}
-
-impl<L: DenseLabelSet + From<Outcome>> TimedTarget for Family<L, Histogram> {
-    #[inline]
-    fn record(&self, outcome: Outcome, seconds: f64) {
-        self[L::from(outcome)].observe(seconds);
-    }
-}
-
-impl<T: TimedTarget + ?Sized> TimedTarget for &T {
-    #[inline]
-    fn record(&self, outcome: Outcome, seconds: f64) {
-        (**self).record(outcome, seconds)
-    }
-    #[inline]
-    fn enter(&self) {
-        (**self).enter()
-    }
-    #[inline]
-    fn exit(&self) {
-        (**self).exit()
-    }
-}
-
-/// A target plus a gauge of calls in progress (`in_flight = gauge`).
-pub struct WithInFlight<'a, T> {
-    target: T,
-    gauge: &'a Gauge,
-}
-
-impl<'a, T: TimedTarget> WithInFlight<'a, T> {
-    /// Records into `target`, counting calls in progress in `gauge`.
-    pub fn new(target: T, gauge: &'a Gauge) -> Self {
-        WithInFlight { target, gauge }
-    }
-}
-
-impl<T: TimedTarget> TimedTarget for WithInFlight<'_, T> {
-    #[inline]
-    fn record(&self, outcome: Outcome, seconds: f64) {
-        self.target.record(outcome, seconds)
-    }
-    #[inline]
-    fn enter(&self) {
-        self.gauge.inc();
-        self.target.enter()
-    }
-    #[inline]
-    fn exit(&self) {
-        self.gauge.dec();
-        self.target.exit()
-    }
-}
-
-/// What `#[timed(..., errors = target)]` counts errors into: a family keyed
-/// by the function's error type itself, which must be a `LabelValue` enum
-/// (`Family<MyError, Counter>` counts by variant, `Family<MyError,
-/// Histogram>` times by variant).
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot record errors of type `{E}`",
-    label = "not an error target for this function's error type",
-    note = "`errors = target` needs a `Family<E, Counter>` or `Family<E, Histogram>` where `E` is \
-            the function's error type and derives `LabelValue`"
-)]
-pub trait ErrorTarget<E> {
-    /// Records one error.
-    fn record_error(&self, error: &E, seconds: f64);
-}
-
-impl<E: LabelValue> ErrorTarget<E> for Family<E, Counter> {
-    #[inline]
-    fn record_error(&self, error: &E, _: f64) {
-        self[*error].inc();
-    }
-}
-
-impl<E: LabelValue> ErrorTarget<E> for Family<E, Histogram> {
-    #[inline]
-    fn record_error(&self, error: &E, seconds: f64) {
-        self[*error].observe(seconds);
-    }
-}
-
-/// The outcome of a returned value: `Error` for `Result::Err`.
-pub trait ReturnOutcome {
-    /// `Ok` or `Error`.
-    fn outcome(&self) -> Outcome;
-}
-
-impl<T, E> ReturnOutcome for Result<T, E> {
-    #[inline]
-    fn outcome(&self) -> Outcome {
-        match self {
-            Ok(_) => Outcome::Ok,
-            Err(_) => Outcome::Error,
-        }
-    }
-}
-
-/// The `Err` of a `Result`, for `errors = ...`.
-#[inline]
-pub fn error_of<T, E>(result: &Result<T, E>) -> Option<&E> {
-    result.as_ref().err()
-}
-
-/// Times one call: created when the call starts, `finish`ed with the
-/// outcome when it returns. Dropped without `finish`, it records `Panic`
-/// while unwinding and `Cancelled` otherwise (an async call's future
-/// dropped before completion). Uses the monotonic clock (`Instant`).
-///
-/// The target is a trait object so that a wrong target is one error at the
-/// coercion, not one per use; the call is inlined and devirtualized at
-/// every `#[timed]` site (see the `timed` benchmark).
-#[must_use = "a timer records when finished or dropped"]
-pub struct Timer<'a> {
-    target: &'a dyn TimedTarget,
-    start: Instant,
-    finished: bool,
-}
-
-impl<'a> Timer<'a> {
-    /// Starts timing a call into `target`.
-    #[inline]
-    pub fn start(target: &'a dyn TimedTarget) -> Self {
-        target.enter();
-        Timer {
-            target,
-            start: Instant::now(),
-            finished: false,
-        }
-    }
-
-    /// Records the call's outcome and duration.
-    #[inline]
-    pub fn finish(mut self, outcome: Outcome) {
-        self.finished = true;
-        self.target
-            .record(outcome, self.start.elapsed().as_secs_f64());
-    }
-
-    /// Seconds since the call started.
-    #[inline]
-    pub fn elapsed_seconds(&self) -> f64 {
-        self.start.elapsed().as_secs_f64()
-    }
-}
-
-impl Drop for Timer<'_> {
-    #[inline]
-    fn drop(&mut self) {
-        if !self.finished {
-            let outcome = if std::thread::panicking() {
-                Outcome::Panic
-            } else {
-                Outcome::Cancelled
-            };
-            self.target
-                .record(outcome, self.start.elapsed().as_secs_f64());
-        }
-        self.target.exit();
-    }
-}
 
 /// One `#[timed]` function without a target: its series of the built-in
 /// families, owned by a static beside the function so recording needs no
@@ -486,47 +273,7 @@ impl EncodeMetric for SitesPart {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn timer_records_outcomes() {
-        let family: Family<Outcome, Histogram> = Family::new();
-        Timer::start(&family).finish(Outcome::Ok);
-        Timer::start(&family).finish(Outcome::Error);
-        drop(Timer::start(&family));
-        let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            let _timer = Timer::start(&family);
-            panic!("boom");
-        }));
-        assert!(caught.is_err());
-        for outcome in Outcome::VALUES {
-            assert_eq!(family[*outcome].snapshot().count, 1, "{outcome:?}");
-        }
-    }
-
-    #[test]
-    fn error_targets_count_by_variant() {
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-        enum E {
-            A,
-            B,
-        }
-        impl LabelValue for E {
-            const NAME: &'static str = "error";
-            const VALUES: &'static [Self] = &[E::A, E::B];
-            const STRINGS: &'static [&'static str] = &["a", "b"];
-            fn index(self) -> usize {
-                self as usize
-            }
-        }
-        let counts: Family<E, Counter> = Family::new();
-        let r: Result<(), E> = Err(E::B);
-        if let Some(e) = error_of(&r) {
-            counts.record_error(e, 0.1);
-        }
-        assert_eq!(counts[E::B].get(), 1);
-        assert_eq!(r.outcome(), Outcome::Error);
-        assert_eq!(Ok::<(), E>(()).outcome(), Outcome::Ok);
-    }
+    use crate::timed::Timer;
 
     #[test]
     fn sites_record_and_track_in_flight() {
