@@ -8,8 +8,10 @@ use std::sync::Arc;
 
 use parking_lot::RwLock;
 
+mod dropped;
 mod error;
 
+use dropped::DroppedLabelSets;
 pub use error::RegistryError;
 
 use crate::encoding::{render_label_pairs, write_header, FamilyWriter, Format, MetricType};
@@ -92,10 +94,6 @@ struct State {
     next_id: u64,
 }
 
-/// The name of the family through which a registry exposes how many label
-/// sets each capped family sent to its overflow series.
-pub(crate) const DROPPED_LABEL_SETS_FAMILY: &str = "metrics_label_sets_dropped";
-
 /// Counts from one encoding pass.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ExpositionStats {
@@ -158,11 +156,12 @@ impl Registry {
     /// An empty registry.
     pub fn new() -> Self {
         let mut names = HashMap::new();
+        // The registry's own family: its names are taken from the start.
         let builtin = Owner {
-            family: DROPPED_LABEL_SETS_FAMILY.into(),
+            family: dropped::FAMILY.into(),
             kind: MetricType::Counter,
         };
-        for name in family_names(DROPPED_LABEL_SETS_FAMILY, MetricType::Counter) {
+        for name in family_names(dropped::FAMILY, MetricType::Counter) {
             names.insert(name, builtin.clone());
         }
         Registry {
@@ -419,23 +418,12 @@ impl Registry {
         for c in &collectors {
             c.collect(&mut families);
         }
-        let dropped = DroppedLabelSets(
-            families
-                .items
-                .iter()
-                .filter_map(|(m, f)| Some((m.name(), f.dropped_label_sets()?)))
-                // Only families that overflowed: the series appears with the
-                // first drop, like the overflow series itself.
-                .filter(|(_, dropped)| *dropped > 0)
-                .collect(),
-        );
+        let dropped = DroppedLabelSets::of(&families.items);
         let mut stats = ExpositionStats {
-            dropped_label_sets: dropped.0.iter().map(|(_, d)| *d).sum(),
+            dropped_label_sets: dropped.total(),
             ..ExpositionStats::default()
         };
-        if !dropped.0.is_empty() {
-            families.items.push((&DROPPED_METADATA, &dropped));
-        }
+        dropped.join(&mut families.items);
         families.items.sort_by(|a, b| a.0.name().cmp(b.0.name()));
 
         let mut scratch = Vec::with_capacity(128);
@@ -479,30 +467,6 @@ fn family_names(name: &str, kind: MetricType) -> Vec<String> {
                 .map(|s| format!("{name}{s}")),
         )
         .collect()
-}
-
-static DROPPED_METADATA: Metadata = Metadata::from_static(
-    DROPPED_LABEL_SETS_FAMILY,
-    "Label sets sent to the overflow series because a family reached its series cap.",
-    None,
-);
-
-struct DroppedLabelSets<'a>(Vec<(&'a str, u64)>);
-
-impl EncodeMetric for DroppedLabelSets<'_> {
-    fn metric_type(&self) -> MetricType {
-        MetricType::Counter
-    }
-
-    fn label_names(&self) -> Vec<std::borrow::Cow<'static, str>> {
-        vec!["family".into()]
-    }
-
-    fn encode(&self, out: &mut FamilyWriter<'_>) {
-        for (family, dropped) in &self.0 {
-            out.counter(&render_label_pairs([("family", *family)]), *dropped);
-        }
-    }
 }
 
 #[cfg(test)]
