@@ -15,7 +15,6 @@ use crate::histogram::Histogram;
 use crate::info::Info;
 use crate::label::LabelSet;
 use crate::metric::{EncodeMetric, Metric};
-pub use crate::name::{check_labels, check_name};
 use crate::registry::Collector;
 
 /// A struct of metric fields, as `#[derive(Metrics)]` makes it: every

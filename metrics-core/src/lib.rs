@@ -152,9 +152,9 @@ pub use metrics_macros::{register, timed, LabelSet, LabelValue, Metrics};
 #[doc(hidden)]
 pub mod __private {
     pub use crate::encoding::Families;
-    pub use crate::field::{check_labels, check_name, check_options, domain_len, FieldOptions};
+    pub use crate::field::{check_options, domain_len, FieldOptions};
     pub use crate::global::{Registration, GLOBAL_COLLECTORS};
-    pub use crate::name::{ends_with, str_eq};
+    pub use crate::name::{check_labels, check_name, ends_with, str_eq};
     pub use crate::timed::{error_of, ReturnOutcome, TimedSite, Timer, WithInFlight, TIMED_SITES};
     pub use crate::{
         Buckets, Collector, DenseLabelSet, ErrorTarget, LabelField, LabelSet, LabelValue, Metadata,

@@ -202,7 +202,7 @@ impl EndpointBuilder {
 
     /// The version `/health` reports (default `unknown`).
     pub fn version(mut self, version: impl Into<String>) -> Self {
-        self.settings.version = version.into();
+        self.settings.version = Some(version.into());
         self
     }
 

@@ -17,7 +17,7 @@ use crate::probes::{Check, Probes};
 use crate::response::{self, Body};
 use crate::scrape::Scrape;
 use crate::self_metrics::{HttpMetrics, StatusLabel};
-use crate::settings::{RegistrySource, Settings, UNKNOWN_VERSION};
+use crate::settings::{RegistrySource, Settings};
 
 /// Serves a registry over HTTP: `GET /metrics`, `/health`, `/ready`, a
 /// landing page on `/` and, when turned on, the live view.
@@ -42,13 +42,14 @@ struct Inner {
     live: Option<Bytes>,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Route {
+#[derive(Clone, Copy)]
+enum Route<'a> {
     Metrics,
     Health,
     Ready,
     Landing,
-    Live,
+    /// The live view, with its page (there is one exactly when it is on).
+    Live(&'a Bytes),
 }
 
 impl Endpoint {
@@ -67,11 +68,10 @@ impl Endpoint {
         // The version shows where `/health` would show it anyway, and only
         // when it was set.
         let health_is_open = settings.token.is_none() || !settings.protect_health;
-        let version_set = settings.version != UNKNOWN_VERSION;
         let paths = &settings.paths;
         let page_settings = PageSettings {
             name: &settings.name,
-            version: (health_is_open && version_set).then_some(settings.version.as_str()),
+            version: settings.version.as_deref().filter(|_| health_is_open),
             metrics_path: &paths.metrics,
             health_path: &paths.health,
             ready_path: &paths.ready,
@@ -81,7 +81,11 @@ impl Endpoint {
         Ok(Endpoint {
             inner: Arc::new(Inner {
                 scrape: Scrape::new(settings.scrape.clone(), registry, metrics.clone()),
-                probes: Probes::new(settings.version.clone(), checks, settings.check_timeout),
+                probes: Probes::new(
+                    settings.version.clone().unwrap_or_else(|| "unknown".into()),
+                    checks,
+                    settings.check_timeout,
+                ),
                 metrics,
                 landing,
                 live,
@@ -115,7 +119,7 @@ impl Endpoint {
         response
     }
 
-    fn route_of(&self, path: &str) -> Option<Route> {
+    fn route_of(&self, path: &str) -> Option<Route<'_>> {
         let paths = &self.inner.settings.paths;
         if path == paths.metrics {
             Some(Route::Metrics)
@@ -123,8 +127,13 @@ impl Endpoint {
             Some(Route::Health)
         } else if path == paths.ready {
             Some(Route::Ready)
-        } else if paths.live.as_deref() == Some(path) {
-            Some(Route::Live)
+        } else if let Some(page) = self
+            .inner
+            .live
+            .as_ref()
+            .filter(|_| paths.live.as_deref() == Some(path))
+        {
+            Some(Route::Live(page))
         } else if path == "/" && paths.landing_page {
             Some(Route::Landing)
         } else {
@@ -162,7 +171,7 @@ impl Endpoint {
             Route::Health | Route::Ready => settings.protect_health,
             // Pages without data: the live view asks for the token itself
             // when the metrics path answers 401.
-            Route::Landing | Route::Live => false,
+            Route::Landing | Route::Live(_) => false,
         };
         if let (Some(token), true) = (&settings.token, needs_token) {
             let presented = request
@@ -184,10 +193,7 @@ impl Endpoint {
             Route::Health => inner.probes.health(),
             Route::Ready => inner.probes.ready().await,
             Route::Landing => response::html(inner.landing.clone()),
-            Route::Live => match &inner.live {
-                Some(page) => response::html(page.clone()),
-                None => response::text(StatusCode::NOT_FOUND, "not found\n"),
-            },
+            Route::Live(page) => response::html(page.clone()),
         };
         if head {
             // Same headers (Content-Length included), no body.

@@ -8,8 +8,6 @@ use metrics_core::Registry;
 
 /// The address used when none is given.
 pub const DEFAULT_ADDR: &str = "127.0.0.1:9090";
-/// The version reported when none is given.
-pub(crate) const UNKNOWN_VERSION: &str = "unknown";
 
 /// The registry an endpoint serves.
 #[derive(Clone)]
@@ -77,7 +75,8 @@ pub(crate) struct Limits {
 pub(crate) struct Settings {
     pub(crate) addr: String,
     pub(crate) name: String,
-    pub(crate) version: String,
+    /// `None`: not given (`/health` says `unknown`, the pages say nothing).
+    pub(crate) version: Option<String>,
     pub(crate) paths: Paths,
     pub(crate) scrape: ScrapeSettings,
     pub(crate) limits: Limits,
@@ -92,7 +91,7 @@ impl Default for Settings {
         Settings {
             addr: DEFAULT_ADDR.to_owned(),
             name: "metrics".into(),
-            version: UNKNOWN_VERSION.into(),
+            version: None,
             paths: Paths {
                 metrics: "/metrics".into(),
                 health: "/health".into(),

@@ -4,12 +4,7 @@ use std::time::Duration;
 
 use integration_tests::http_get;
 use integration_tests::servers::{example_binary, serve_example, wait_for};
-
-/// The value of an unlabelled or labelled sample line, as text.
-fn sample<'a>(body: &'a str, series: &str) -> Option<&'a str> {
-    body.lines()
-        .find_map(|l| l.strip_prefix(series)?.strip_prefix(' '))
-}
+use metrics_core::testing::sample_value_in;
 
 #[test]
 fn quickstart_serves_its_metrics_where_metrics_addr_says() {
@@ -21,15 +16,18 @@ fn quickstart_serves_its_metrics_where_metrics_addr_says() {
         || {
             http_get(addr, "GET", "/metrics", &[])
                 .map(|r| {
-                    sample(&r.text(), "app_requests_total{method=\"get\"}")
-                        .is_some_and(|v| v != "0")
+                    sample_value_in(&r.text(), "app_requests_total", &[("method", "get")])
+                        .is_some_and(|v| v != 0.0)
                 })
                 .unwrap_or(false)
         },
     );
     let body = http_get(addr, "GET", "/metrics", &[]).unwrap().text();
     assert!(body.contains("# HELP app_requests_total Requests handled, by method."));
-    assert!(sample(&body, "app_connections").is_some(), "{body}");
+    assert!(
+        sample_value_in(&body, "app_connections", &[]).is_some(),
+        "{body}"
+    );
     let (status, stdout) = program.terminate(Duration::from_secs(10));
     assert_eq!(status, Some(0), "a clean exit on SIGTERM: {stdout}");
 }
@@ -53,7 +51,11 @@ fn axum_example_mounts_the_endpoint_beside_its_own_routes() {
         "negotiated by the endpoint"
     );
     let plain = http_get(addr, "GET", "/metrics", &[]).unwrap().text();
-    assert_eq!(sample(&plain, "shop_orders_total"), Some("3"), "{plain}");
+    assert_eq!(
+        sample_value_in(&plain, "shop_orders_total", &[]),
+        Some(3.0),
+        "{plain}"
+    );
     assert_eq!(http_get(addr, "GET", "/health", &[]).unwrap().status, 200);
     assert_eq!(http_get(addr, "GET", "/ready", &[]).unwrap().status, 200);
     let (status, _) = program.terminate(Duration::from_secs(10));
@@ -71,9 +73,18 @@ fn custom_registry_keeps_each_tenant_apart() {
         .strip_prefix("## acme\n")
         .and_then(|t| t.split_once("## globex\n"))
         .expect("one exposition per tenant");
-    assert_eq!(sample(acme, "tenant_jobs_total"), Some("10"));
-    assert_eq!(sample(globex, "tenant_jobs_total"), Some("20"));
-    assert_eq!(sample(acme, "tenant_storage_bytes"), Some("1048576"));
-    assert_eq!(sample(globex, "tenant_storage_bytes"), Some("2097152"));
+    assert_eq!(sample_value_in(acme, "tenant_jobs_total", &[]), Some(10.0));
+    assert_eq!(
+        sample_value_in(globex, "tenant_jobs_total", &[]),
+        Some(20.0)
+    );
+    assert_eq!(
+        sample_value_in(acme, "tenant_storage_bytes", &[]),
+        Some(1048576.0)
+    );
+    assert_eq!(
+        sample_value_in(globex, "tenant_storage_bytes", &[]),
+        Some(2097152.0)
+    );
     assert!(!acme.contains("process_"), "nothing global leaks in");
 }
