@@ -28,7 +28,11 @@ impl fmt::Display for InfoError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             InfoError::InvalidLabelName { label, reason } => {
-                write!(f, "invalid info label name `{label}`: {reason}")
+                write!(
+                    f,
+                    "invalid info label name `{label}`: {}",
+                    reason.label_message()
+                )
             }
             InfoError::DuplicateLabelName(label) => write!(f, "info label `{label}` given twice"),
         }
@@ -121,5 +125,24 @@ impl EncodeMetric for Info {
 
     fn encode(&self, out: &mut FamilyWriter<'_>) {
         out.info(&self.labels.read().rendered);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_label_names_are_refused_with_the_label_rule() {
+        let e = Info::new([("build:id", "x")]).err().unwrap();
+        assert_eq!(
+            e.to_string(),
+            "invalid info label name `build:id`: label names may contain only ASCII letters, \
+             digits and `_`"
+        );
+        assert!(matches!(
+            Info::new([("a", "1"), ("a", "2")]),
+            Err(InfoError::DuplicateLabelName(_))
+        ));
     }
 }

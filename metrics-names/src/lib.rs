@@ -24,6 +24,8 @@ use core::fmt;
 enum Subject {
     Metric,
     Label,
+    /// Not known: the rule for either (`Display`).
+    Either,
 }
 
 /// Why a metric or label name was refused.
@@ -55,15 +57,20 @@ impl NameError {
         match (self, subject) {
             (NameError::Empty, Subject::Metric) => "metric name is empty",
             (NameError::Empty, Subject::Label) => "label name is empty",
+            (NameError::Empty, Subject::Either) => "name is empty",
             (NameError::InvalidStart, Subject::Metric) => {
                 "metric names must not start with a digit"
             }
             (NameError::InvalidStart, Subject::Label) => "label names must not start with a digit",
+            (NameError::InvalidStart, Subject::Either) => "names must not start with a digit",
             (NameError::InvalidCharacter, Subject::Metric) => {
                 "metric names may contain only ASCII letters, digits, `_` and `:`"
             }
             (NameError::InvalidCharacter, Subject::Label) => {
                 "label names may contain only ASCII letters, digits and `_`"
+            }
+            (NameError::InvalidCharacter, Subject::Either) => {
+                "names may contain only ASCII letters, digits and `_` (and `:` for metrics)"
             }
             (NameError::ReservedPrefix, _) => {
                 "label names starting with `__` are reserved for Prometheus"
@@ -72,15 +79,11 @@ impl NameError {
     }
 }
 
+/// The rule in words that fit a metric or a label name; callers that know
+/// which use [`NameError::metric_message`] or [`NameError::label_message`].
 impl fmt::Display for NameError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // Only label names have a reserved prefix; the other rules read the
-        // same for both but for the allowed set, which `:` distinguishes.
-        let subject = match self {
-            NameError::ReservedPrefix => Subject::Label,
-            _ => Subject::Metric,
-        };
-        f.write_str(self.message_for(subject))
+        f.write_str(self.message_for(Subject::Either))
     }
 }
 
@@ -285,6 +288,9 @@ pub const fn check_labels(kind: MetricType, labels: &[&str]) -> Result<(), &'sta
 
 #[cfg(test)]
 mod tests {
+    extern crate std;
+    use std::string::ToString;
+
     use super::*;
 
     #[test]
@@ -324,6 +330,12 @@ mod tests {
         );
         assert!(NameError::InvalidCharacter.metric_message().contains("`:`"));
         assert!(NameError::ReservedPrefix.metric_message().contains("`__`"));
+        // Display does not know which: it does not claim one.
+        let shown = NameError::InvalidCharacter.to_string();
+        assert!(
+            !shown.starts_with("metric") && !shown.starts_with("label"),
+            "{shown}"
+        );
     }
 
     #[test]
