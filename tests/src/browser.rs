@@ -72,13 +72,8 @@ impl Browser {
         );
         socket.write_all(request.as_bytes()).expect("ask DevTools");
         let head = read_head(&mut socket);
-        let length = head
-            .lines()
-            .find_map(|l| {
-                let (name, value) = l.split_once(':')?;
-                name.eq_ignore_ascii_case("content-length")
-                    .then(|| value.trim().parse::<usize>().ok())?
-            })
+        let length = crate::parse_response(head.as_bytes())
+            .and_then(|answer| answer.header("content-length")?.parse::<usize>().ok())
             .unwrap_or_else(|| panic!("no Content-Length in {head}"));
         let mut body = vec![0u8; length];
         socket.read_exact(&mut body).expect("the new tab");
