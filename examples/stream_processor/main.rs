@@ -148,12 +148,7 @@ async fn main() -> ExitCode {
     let _ = serving.await;
     println!(
         "{}",
-        status::summary(
-            &start,
-            started.elapsed().as_secs_f64(),
-            &progress,
-            Some(&base)
-        )
+        status::summary(&start, started.elapsed().as_secs_f64(), &progress, &base)
     );
     ExitCode::SUCCESS
 }

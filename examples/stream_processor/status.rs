@@ -155,7 +155,7 @@ pub(crate) fn summary(
     start: &Reading,
     seconds: f64,
     progress: &Progress,
-    served: Option<&str>,
+    served_at: &str,
 ) -> String {
     let run = Reading::now().since(start);
     let share = |n: u64| {
@@ -166,11 +166,12 @@ pub(crate) fn summary(
         }
     };
     let [success, error, dropped, filtered] = run.processed;
-    let mut text = format!(
+    format!(
         "Ran {seconds:.1} s: received {} events ({:.0}/s) from {} topics and processed {}: \
          {success} succeeded, {error} failed ({:.2}%), {dropped} were dropped as duplicates or \
          late, {filtered} were filtered. {} windows triggered and {} are still open; \
-         p95 latency over the run was {}, p99 {}; the consumer stopped {} messages behind.",
+         p95 latency over the run was {}, p99 {}; the consumer stopped {} messages behind. \
+         Metrics were served at {served_at}.",
         run.received,
         run.received as f64 / seconds.max(1e-3),
         progress.topics.load(Ordering::Relaxed),
@@ -181,11 +182,7 @@ pub(crate) fn summary(
         millis(run.latency_quantile(0.95)),
         millis(run.latency_quantile(0.99)),
         progress.consumer_lag.load(Ordering::Relaxed),
-    );
-    if let Some(url) = served {
-        text.push_str(&format!(" Metrics were served at {url}."));
-    }
-    text
+    )
 }
 
 #[cfg(test)]
