@@ -122,6 +122,33 @@ fn main() {
         }
     });
 
+    // Lookups among 1,000 existing label sets, one thread and then two at
+    // once (each thread its own share of the operations, timed together).
+    let wide: Family<Shard, Counter> = Family::new();
+    let keys: Vec<Shard> = (0..1_000)
+        .map(|shard| Shard {
+            shard,
+            kind: Op::Put,
+        })
+        .collect();
+    for key in &keys {
+        wide.get_or_create(key);
+    }
+    let lookup = |n: u64, offset: usize| {
+        let f = black_box(&wide);
+        for i in 0..n as usize {
+            f.get_or_create(black_box(&keys[(i * 7 + offset) % 1_000]))
+                .inc();
+        }
+    };
+    let wide_ns = support::ns_per_op(ROUNDS, OPS / 10, |n| lookup(n, 0));
+    let wide_two_ns = support::ns_per_op(ROUNDS, OPS / 10, |n| {
+        std::thread::scope(|s| {
+            s.spawn(|| lookup(n, 0));
+            s.spawn(|| lookup(n, 500));
+        });
+    });
+
     let row = |name: &str, ns: f64, goal: &str| {
         println!("{name:<50} {ns:>8.2} ns/op {:>7.2}x   {goal}", ns / bare_ns);
     };
@@ -147,6 +174,16 @@ fn main() {
     row(
         "sparse get_or_create + inc (lookup path)",
         sparse_ns,
+        "(no goal)",
+    );
+    row(
+        "sparse lookup among 1,000 label sets + inc",
+        wide_ns,
+        "(no goal)",
+    );
+    row(
+        "the same on two threads at once (per op, per thread)",
+        wide_two_ns,
         "(no goal)",
     );
 

@@ -133,8 +133,8 @@ impl Registry {
     /// The `#[register]` statics that could not be registered in the global
     /// registry, each naming the static and the error (for a clash, the
     /// static that holds the other family too). Empty when all is well;
-    /// [`testing::assert_global_registry_ok`](crate::testing::assert_global_registry_ok)
-    /// turns it into a test.
+    /// `testing::assert_global_registry_ok()` (feature `testing`) turns it
+    /// into a test.
     pub fn global_errors() -> &'static [GlobalRegistrationError] {
         &global().errors
     }
@@ -152,7 +152,7 @@ fn global() -> &'static GlobalState {
         // Link order is arbitrary: register by name, so which of two
         // clashing statics wins does not change from build to build.
         let mut registrations: Vec<&Registration> = GLOBAL_COLLECTORS.iter().collect();
-        registrations.sort_by_key(|r| r.name);
+        crate::order::sort_by_name(&mut registrations, |r| r.name);
         let mut owners: HashMap<String, &'static str> = HashMap::new();
         for registration in registrations {
             let collector = (registration.collector)();

@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use parking_lot::RwLock;
+use crate::lock::RwLock;
 
 use crate::encoding::{render_label_pairs, FamilyWriter, MetricType};
 use crate::metric::EncodeMetric;

@@ -103,7 +103,8 @@ extern crate self as metrics_core;
 
 // The modules are private: what a user writes is re-exported below, once.
 // Three namespaces are public: `encoding` (for hand-written collectors),
-// `testing` and `process`.
+// `testing` and `process` (each behind the cargo feature of its name, so
+// that a program that uses neither does not compile them).
 mod buckets;
 mod counter;
 pub mod encoding;
@@ -116,11 +117,15 @@ mod histogram;
 mod info;
 mod invalid;
 mod label;
+mod lock;
 mod metadata;
 mod metric;
 mod name;
+mod order;
+#[cfg(feature = "process")]
 pub mod process;
 mod registry;
+#[cfg(any(test, feature = "testing"))]
 pub mod testing;
 mod timed;
 

@@ -2,7 +2,10 @@
 //! keys dispatched to a handler, unknown keys reported with a "did you
 //! mean", duplicates refused, every error kept.
 
+use proc_macro2::{TokenStream, TokenTree};
+use quote::ToTokens;
 use syn::meta::ParseNestedMeta;
+use syn::parse::{Parse, ParseStream};
 use syn::{Attribute, Expr, LitStr, Path};
 
 use crate::errors::Errors;
@@ -68,7 +71,7 @@ fn path_string(path: &Path) -> String {
 /// Consumes `= value` or `(...)` after an unknown key, so parsing goes on.
 fn skip_value(meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
     if meta.input.peek(syn::Token![=]) {
-        let _: Expr = meta.value()?.parse()?;
+        let _: Value = meta.value()?.parse()?;
     } else if meta.input.peek(syn::token::Paren) {
         meta.parse_nested_meta(|inner| skip_value(&inner))?;
     }
@@ -81,8 +84,67 @@ pub(crate) fn string(meta: &ParseNestedMeta<'_>) -> syn::Result<LitStr> {
 }
 
 /// `key = <expression>`.
-pub(crate) fn expr(meta: &ParseNestedMeta<'_>) -> syn::Result<Expr> {
+pub(crate) fn expr(meta: &ParseNestedMeta<'_>) -> syn::Result<Value> {
     meta.value()?.parse()
+}
+
+/// An option's value as written: the tokens up to the next `,` outside
+/// brackets and turbofish, kept unparsed. The macros only move values into
+/// generated code (where rustc parses and type-checks them, with the user's
+/// spans), so parsing Rust expressions here would need syn's `full` feature,
+/// the largest part of this crate's build, for nothing.
+#[derive(Clone)]
+pub(crate) struct Value(pub(crate) TokenStream);
+
+impl Value {
+    /// The value as a string literal, if it is one.
+    pub(crate) fn as_str_literal(&self) -> Option<LitStr> {
+        syn::parse2(self.0.clone()).ok()
+    }
+
+    /// The value as a path, if it is one.
+    pub(crate) fn as_path(&self) -> Option<Path> {
+        syn::parse2(self.0.clone()).ok()
+    }
+}
+
+impl Parse for Value {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        input.step(|cursor| {
+            let mut rest = *cursor;
+            let mut tokens = TokenStream::new();
+            // Depth of `::<...>` generic arguments, whose commas are not
+            // the option list's.
+            let mut turbofish = 0usize;
+            let mut previous = None;
+            while let Some((tree, next)) = rest.token_tree() {
+                let current = match &tree {
+                    TokenTree::Punct(p) => Some(p.as_char()),
+                    _ => None,
+                };
+                match (previous, current) {
+                    (_, Some(',')) if turbofish == 0 => break,
+                    (Some(':'), Some('<')) => turbofish += 1,
+                    (Some('-'), Some('>')) => {}
+                    (_, Some('>')) if turbofish > 0 => turbofish -= 1,
+                    _ => {}
+                }
+                previous = current;
+                tokens.extend([tree]);
+                rest = next;
+            }
+            if tokens.is_empty() {
+                return Err(cursor.error("expected a value"));
+            }
+            Ok((Value(tokens), rest))
+        })
+    }
+}
+
+impl ToTokens for Value {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        self.0.to_tokens(tokens);
+    }
 }
 
 /// `key = some::path` or `key = "some::path"`.
@@ -199,4 +261,43 @@ pub(crate) fn unexpected_key(meta: &ParseNestedMeta<'_>, key: &str) -> syn::Erro
     meta.error(format!(
         "internal error in metrics-macros: key `{key}` is accepted but not handled"
     ))
+}
+
+#[cfg(test)]
+mod value_tests {
+    use super::Value;
+    use quote::quote;
+    use syn::punctuated::Punctuated;
+    use syn::Token;
+
+    fn values(tokens: proc_macro2::TokenStream) -> Vec<String> {
+        let parser = Punctuated::<Value, Token![,]>::parse_terminated;
+        syn::parse::Parser::parse2(parser, tokens)
+            .expect("values")
+            .into_iter()
+            .map(|v| v.0.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn a_value_ends_at_a_comma_outside_brackets_and_turbofish() {
+        assert_eq!(
+            values(quote!(Buckets::new(&[0.1, 0.5]), METRICS.a[Op::Get], 3)),
+            [
+                "Buckets :: new (& [0.1 , 0.5])",
+                "METRICS . a [Op :: Get]",
+                "3"
+            ]
+        );
+        assert_eq!(
+            values(quote!(f::<A, B>(), g::<fn() -> u8, C>(), x)),
+            ["f :: < A , B > ()", "g :: < fn () -> u8 , C > ()", "x"]
+        );
+        assert!(syn::parse2::<Value>(quote!()).is_err());
+        assert_eq!(
+            Value(quote!("text")).as_str_literal().map(|l| l.value()),
+            Some("text".to_owned())
+        );
+        assert!(Value(quote!(a + b)).as_path().is_none());
+    }
 }

@@ -14,6 +14,7 @@
 mod attr;
 mod case;
 mod errors;
+mod item;
 mod label_set;
 mod label_value;
 mod metrics;

@@ -3,10 +3,11 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::parse::Parser;
-use syn::{Item, Path};
+use syn::Path;
 
 use crate::attr;
 use crate::errors::Errors;
+use crate::item::Static;
 
 pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
     let mut errors = Errors::default();
@@ -22,8 +23,17 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
     if let Err(e) = parser.parse2(args) {
         errors.push(e);
     }
-    let item: Item = match syn::parse2(input.clone()) {
-        Ok(item) => item,
+    let item = match Static::parse.parse2(input.clone()) {
+        Ok(Some(item)) => item,
+        Ok(None) => {
+            errors.at(
+                &input,
+                "`#[register]` applies to a static holding metrics: `static NAME: Global<T> = Global::new();`",
+            );
+            let mut out = errors.into_compile_errors();
+            out.extend(input);
+            return out;
+        }
         Err(e) => {
             errors.push(e);
             let mut out = errors.into_compile_errors();
@@ -31,17 +41,8 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
             return out;
         }
     };
-    let Item::Static(item) = &item else {
-        errors.at(
-            &item,
-            "`#[register]` applies to a static holding metrics: `static NAME: Global<T> = Global::new();`",
-        );
-        let mut out = errors.into_compile_errors();
-        out.extend(input);
-        return out;
-    };
-    if !matches!(item.mutability, syn::StaticMutability::None) {
-        errors.at(&item.mutability, "`#[register]` statics cannot be `mut`");
+    if let Some(mutability) = &item.mutability {
+        errors.at(mutability, "`#[register]` statics cannot be `mut`");
     }
     if !errors.is_empty() {
         let mut out = errors.into_compile_errors();
@@ -51,7 +52,7 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
     let ident = &item.ident;
     let entry = format_ident!("__METRICS_REGISTER_{}", ident);
     quote! {
-        #item
+        #input
 
         #[#krate::__private::linkme::distributed_slice(#krate::__private::GLOBAL_COLLECTORS)]
         #[linkme(crate = #krate::__private::linkme)]

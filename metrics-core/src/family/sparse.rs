@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
-use parking_lot::RwLock;
+use crate::lock::RwLock;
 
 use super::{Series, DEFAULT_MAX_SERIES, OVERFLOW_LABEL_VALUE};
 use crate::encoding::{push_label_pair, render_label_pairs, FamilyWriter, Labels};

@@ -1,12 +1,12 @@
 //! Registries: the collectors a process exposes, checked for name clashes
 //! and encoded in name order.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::fmt;
 use std::io;
 use std::sync::Arc;
 
-use parking_lot::RwLock;
+use crate::lock::RwLock;
 
 mod dropped;
 mod error;
@@ -87,8 +87,18 @@ struct Owner {
     kind: MetricType,
 }
 
+struct Registered {
+    id: CollectorId,
+    collector: Arc<dyn Collector>,
+    /// The names its families claimed.
+    names: Vec<String>,
+}
+
 struct State {
-    collectors: BTreeMap<CollectorId, (Arc<dyn Collector>, Vec<String>)>,
+    // In registration order (ids increase), so ordered by id. A `Vec`: the
+    // registry holds a few dozen collectors at most, and a map type would
+    // be compiled into every program for nothing.
+    collectors: Vec<Registered>,
     // Every name a registered family is known by or writes, to its family.
     names: HashMap<String, Owner>,
     next_id: u64,
@@ -168,7 +178,7 @@ impl Registry {
             const_labels: Box::from(""),
             const_label_names: Vec::new(),
             state: RwLock::new(State {
-                collectors: BTreeMap::new(),
+                collectors: Vec::new(),
                 names,
                 next_id: 0,
             }),
@@ -276,7 +286,11 @@ impl Registry {
         let names: Vec<String> = claimed.keys().cloned().collect();
         state.names.extend(claimed);
         drop(families);
-        state.collectors.insert(id, (collector, names));
+        state.collectors.push(Registered {
+            id,
+            collector,
+            names,
+        });
         Ok(id)
     }
 
@@ -354,15 +368,13 @@ impl Registry {
     /// Returns `false` if the id was not registered here.
     pub fn unregister(&self, id: CollectorId) -> bool {
         let mut state = self.state.write();
-        match state.collectors.remove(&id) {
-            Some((_, names)) => {
-                for name in names {
-                    state.names.remove(&name);
-                }
-                true
-            }
-            None => false,
+        let Ok(index) = state.collectors.binary_search_by_key(&id, |r| r.id) else {
+            return false;
+        };
+        for name in state.collectors.remove(index).names {
+            state.names.remove(&name);
         }
+        true
     }
 
     /// Encodes every family into `out`, families sorted by name. The body is
@@ -411,8 +423,8 @@ impl Registry {
             .state
             .read()
             .collectors
-            .values()
-            .map(|(c, _)| Arc::clone(c))
+            .iter()
+            .map(|r| Arc::clone(&r.collector))
             .collect();
         let mut families = Families { items: Vec::new() };
         for c in &collectors {
@@ -424,7 +436,7 @@ impl Registry {
             ..ExpositionStats::default()
         };
         dropped.join(&mut families.items);
-        families.items.sort_by(|a, b| a.0.name().cmp(b.0.name()));
+        crate::order::sort_by_name(&mut families.items, |f| f.0.name());
 
         let mut scratch = Vec::with_capacity(128);
         for (metadata, metric) in &families.items {

@@ -161,7 +161,10 @@ impl BuiltinTimed {
                 families: Vec::new(),
             };
         }
-        sites.sort_by_key(|s| (s.module, s.function));
+        // By module, then function: a stable sort by the second key, then
+        // by the first.
+        crate::order::sort_by_name(&mut sites, |s| s.function);
+        crate::order::sort_by_name(&mut sites, |s| s.module);
         // Two functions with one name in one module (methods of two types)
         // would expose one label set twice, which makes a scrape invalid:
         // the first keeps the series, later ones are logged.

@@ -1,9 +1,7 @@
 //! The struct, its `#[metrics(...)]` attributes and doc comments.
 
 use proc_macro2::Span;
-use syn::{
-    Data, DeriveInput, Expr, Fields, GenericArgument, Ident, LitStr, Path, PathArguments, Type,
-};
+use syn::{Data, DeriveInput, Fields, GenericArgument, Ident, LitStr, Path, PathArguments, Type};
 
 use crate::attr;
 use crate::errors::{keyword_span, Errors};
@@ -22,8 +20,8 @@ pub(crate) struct Field<'a> {
     pub(crate) kind: Option<Kind>,
     pub(crate) name: Option<LitStr>,
     pub(crate) unit: Option<LitStr>,
-    pub(crate) buckets: Option<(Span, Expr)>,
-    pub(crate) max_series: Option<(Span, Expr)>,
+    pub(crate) buckets: Option<(Span, attr::Value)>,
+    pub(crate) max_series: Option<(Span, attr::Value)>,
     pub(crate) help: Option<LitStr>,
     pub(crate) doc: Option<String>,
     pub(crate) flatten: Option<Span>,

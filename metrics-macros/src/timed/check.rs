@@ -1,14 +1,14 @@
 //! What `#[timed]` refuses: a `const fn`, options that do not fit the
 //! function or each other.
 
-use syn::ItemFn;
+use crate::item::Function;
 
 use super::outcome::Shape;
 use super::parse::Options;
 use crate::errors::Errors;
 
-pub(crate) fn check(function: &ItemFn, options: &Options, shape: &Shape, errors: &mut Errors) {
-    if let Some(constness) = &function.sig.constness {
+pub(crate) fn check(function: &Function, options: &Options, shape: &Shape, errors: &mut Errors) {
+    if let Some(constness) = &function.constness {
         errors.at(
             constness,
             "`#[timed]` cannot time a `const fn`: reading the clock is not `const`",

@@ -6,19 +6,20 @@
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
-use syn::{Ident, ItemFn};
+use syn::Ident;
 
 use super::outcome::{Kind, Shape};
 use super::parse::{mentions_impl, Options};
+use crate::item::Function;
 
-pub(crate) fn expand(function: &ItemFn, options: &Options, shape: &Shape) -> TokenStream {
-    let ItemFn {
+pub(crate) fn expand(function: &Function, options: &Options, shape: &Shape) -> TokenStream {
+    let Function {
         attrs,
         vis,
-        // `default` (specialization, unstable): not printed by syn either.
-        modifiers: _,
-        sig,
-        block,
+        ident,
+        signature,
+        body: block,
+        ..
     } = function;
     let krate = match &options.krate {
         Some(path) => quote!(#path),
@@ -36,7 +37,7 @@ pub(crate) fn expand(function: &ItemFn, options: &Options, shape: &Shape) -> Tok
             let name = options
                 .name
                 .as_ref()
-                .map_or_else(|| sig.ident.to_string(), |n| n.value());
+                .map_or_else(|| ident.to_string(), |n| n.value());
             let buckets = match &options.buckets {
                 Some((_, expr)) => quote_spanned! {expr.span()=>
                     ::core::option::Option::Some({ const BUCKETS: #krate::__private::Buckets = #expr; BUCKETS })
@@ -123,7 +124,7 @@ pub(crate) fn expand(function: &ItemFn, options: &Options, shape: &Shape) -> Tok
     };
     quote! {
         #(#attrs)*
-        #vis #sig {
+        #vis #signature {
             #body
         }
     }

@@ -8,11 +8,12 @@ mod parse;
 use proc_macro2::TokenStream;
 
 use crate::errors::Errors;
+use crate::item::Function;
 
 pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
     let mut errors = Errors::default();
     let options = parse::parse_options(args, &mut errors);
-    let function = match syn::parse2::<syn::ItemFn>(input.clone()) {
+    let function = match syn::parse2::<Function>(input.clone()) {
         Ok(function) => function,
         Err(_) => {
             errors.at_span(
@@ -31,7 +32,7 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
     } else {
         // The function unchanged beside the errors: its callers still compile.
         let mut out = errors.into_compile_errors();
-        out.extend(quote::quote!(#function));
+        out.extend(input);
         out
     }
 }

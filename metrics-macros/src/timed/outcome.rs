@@ -4,9 +4,10 @@
 //! or returns a boxed future (async-trait), which decides how the timer
 //! wraps it. Panics and cancellation are the runtime's (`Timer`).
 
-use syn::{GenericArgument, ItemFn, PathArguments, ReturnType, Type, TypeParamBound};
+use syn::{GenericArgument, PathArguments, Type, TypeParamBound};
 
 use super::parse::Options;
+use crate::item::Function;
 
 /// How the function returns, which decides how it is wrapped.
 pub(crate) struct Shape {
@@ -25,12 +26,9 @@ pub(crate) enum Kind {
     BoxedFuture,
 }
 
-pub(crate) fn shape(function: &ItemFn, options: &Options) -> Shape {
-    let ret = match &function.sig.output {
-        ReturnType::Default => None,
-        ReturnType::Type(_, ty) => Some((**ty).clone()),
-    };
-    let (kind, output) = if function.sig.asyncness.is_some() {
+pub(crate) fn shape(function: &Function, options: &Options) -> Shape {
+    let ret = function.output.clone();
+    let (kind, output) = if function.asyncness.is_some() {
         (Kind::Async, ret)
     } else if let Some(output) = ret.as_ref().and_then(boxed_future_output) {
         (Kind::BoxedFuture, Some(output))

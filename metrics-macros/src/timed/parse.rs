@@ -3,9 +3,9 @@
 use proc_macro2::{Span, TokenStream, TokenTree};
 use syn::parse::{ParseStream, Parser};
 use syn::punctuated::Punctuated;
-use syn::{Expr, Ident, LitStr, Token, Type};
+use syn::{Ident, LitStr, Token, Type};
 
-use crate::attr::closest;
+use crate::attr::{closest, Value};
 use crate::errors::Errors;
 
 pub(crate) const KEYS: &[&str] = &["name", "buckets", "errors", "in_flight", "crate"];
@@ -13,22 +13,22 @@ pub(crate) const FLAGS: &[&str] = &["result", "no_result", "in_flight"];
 
 #[derive(Default)]
 pub(crate) struct Options {
-    pub(crate) target: Option<Expr>,
+    pub(crate) target: Option<Value>,
     /// `crate = path`: where `metrics_core` is, if renamed.
     pub(crate) krate: Option<syn::Path>,
     pub(crate) name: Option<LitStr>,
-    pub(crate) buckets: Option<(Span, Expr)>,
-    pub(crate) errors: Option<(Span, Expr)>,
+    pub(crate) buckets: Option<(Span, Value)>,
+    pub(crate) errors: Option<(Span, Value)>,
     /// `in_flight` (flag: the built-in gauge) or `in_flight = <gauge>`.
-    pub(crate) in_flight: Option<(Span, Option<Expr>)>,
+    pub(crate) in_flight: Option<(Span, Option<Value>)>,
     pub(crate) result: Option<Span>,
     pub(crate) no_result: Option<Span>,
 }
 
 enum Arg {
-    Key(Ident, Expr),
+    Key(Ident, Value),
     Flag(Ident),
-    Target(Expr),
+    Target(Value),
 }
 
 fn parse_arg(input: ParseStream<'_>) -> syn::Result<Arg> {
@@ -89,21 +89,16 @@ pub(crate) fn parse_options(args: TokenStream, errors: &mut Errors) -> Options {
         match arg {
             Arg::Target(expr) => options.target = Some(expr),
             Arg::Key(k, value) => match key.as_str() {
-                "name" => match value {
-                    Expr::Lit(syn::ExprLit {
-                        lit: syn::Lit::Str(s),
-                        ..
-                    }) => options.name = Some(s),
-                    other => errors.at(other, "`name` takes a string literal"),
+                "name" => match value.as_str_literal() {
+                    Some(s) => options.name = Some(s),
+                    None => errors.at(value, "`name` takes a string literal"),
                 },
                 "buckets" => options.buckets = Some((span, value)),
                 "errors" => options.errors = Some((span, value)),
                 "in_flight" => options.in_flight = Some((span, Some(value))),
-                "crate" => match value {
-                    Expr::Path(p) => options.krate = Some(p.path),
-                    other => {
-                        errors.at(other, "`crate` takes a path, e.g. `crate = ::metrics_core`")
-                    }
+                "crate" => match value.as_path() {
+                    Some(path) => options.krate = Some(path),
+                    None => errors.at(value, "`crate` takes a path, e.g. `crate = ::metrics_core`"),
                 },
                 _ => errors.at(&k, unknown(&key, KEYS)),
             },
