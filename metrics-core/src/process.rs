@@ -1,5 +1,8 @@
 //! A collector of the process' own resource use, read from Linux `/proc`
 //! at every scrape, with client_golang's metric names.
+//!
+//! Needs the `process` cargo feature:
+//! `metrics-core = { version = "0.1", features = ["process"] }`.
 
 use std::fs;
 

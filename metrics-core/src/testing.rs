@@ -2,6 +2,9 @@
 //! `testutil`: read a series by its typed labels, compare an exposition with
 //! expected text, and isolated registries.
 //!
+//! Needs the `testing` cargo feature, in the dev-dependencies:
+//! `metrics-core = { version = "0.1", features = ["testing"] }`.
+//!
 //! ```
 //! use std::sync::Arc;
 //! use metrics_core::{testing, Counter, Family, LabelSet, Metadata};

@@ -258,18 +258,7 @@ impl Scrape {
 }
 
 #[cfg(feature = "gzip")]
-fn compress(body: &[u8]) -> Bytes {
-    // Level 1: scrape bodies are repetitive enough that the fastest level
-    // already shrinks them several times over.
-    use std::io::Write as _;
-    let mut encoder = flate2::write::GzEncoder::new(
-        Vec::with_capacity(body.len() / 4),
-        flate2::Compression::fast(),
-    );
-    // Writing into a Vec cannot fail.
-    let _ = encoder.write_all(body);
-    Bytes::from(encoder.finish().unwrap_or_default())
-}
+use crate::gzip::compress;
 
 /// Never called: without the `gzip` feature no scrape is compressed.
 #[cfg(not(feature = "gzip"))]

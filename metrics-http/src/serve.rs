@@ -69,7 +69,11 @@ impl IntoFuture for Serve {
     type IntoFuture = Pin<Box<dyn Future<Output = io::Result<()>> + Send>>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(run(self.listener, self.endpoint, std::future::pending()))
+        Box::pin(run(
+            self.listener,
+            self.endpoint,
+            Box::pin(std::future::pending()),
+        ))
     }
 }
 
@@ -96,7 +100,7 @@ where
 
     fn into_future(self) -> Self::IntoFuture {
         let Serve { listener, endpoint } = self.serve;
-        Box::pin(run(listener, endpoint, self.signal))
+        Box::pin(run(listener, endpoint, Box::pin(self.signal)))
     }
 }
 
@@ -120,14 +124,17 @@ impl Endpoint {
     }
 }
 
+/// The signal, boxed so that [`run`] is not generic.
+type Signal = Pin<Box<dyn Future<Output = ()> + Send>>;
+
 /// The accept loop. Accept errors (out of file descriptors and the like)
 /// are logged and retried after a pause, never returned: a metrics
 /// endpoint must not stop for a passing shortage.
-async fn run(
-    listener: TcpListener,
-    endpoint: Endpoint,
-    shutdown: impl Future<Output = ()>,
-) -> io::Result<()> {
+///
+/// Not generic (the signal is boxed), so hyper's connection machinery is
+/// compiled once, in this crate, and not again in every program that
+/// calls `serve` with its own signal type.
+async fn run(listener: TcpListener, endpoint: Endpoint, mut shutdown: Signal) -> io::Result<()> {
     let limits = endpoint.settings().limits.clone();
     let mut builder = http1::Builder::new();
     builder
@@ -136,7 +143,6 @@ async fn run(
         .max_buf_size(limits.max_header_bytes.max(8192))
         .keep_alive(true);
     let graceful = GracefulShutdown::new();
-    tokio::pin!(shutdown);
     loop {
         tokio::select! {
             accepted = listener.accept() => match accepted {
@@ -156,7 +162,7 @@ async fn run(
                     tokio::time::sleep(Duration::from_millis(50)).await;
                 }
             },
-            () = &mut shutdown => break,
+            () = shutdown.as_mut() => break,
         }
     }
     drop(listener);
@@ -170,8 +176,7 @@ async fn run(
     Ok(())
 }
 
-/// Completes on ctrl-c or, on Unix, SIGTERM (feature `signal`, on by
-/// default).
+/// Completes on ctrl-c or, on Unix, SIGTERM (feature `signal`).
 #[cfg(feature = "signal")]
 pub async fn shutdown_signal() {
     let ctrl_c = async {
