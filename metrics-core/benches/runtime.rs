@@ -214,7 +214,7 @@ fn main() {
         ("sparse family", &registry),
         ("2,500 dense families", &dense_registry),
     ] {
-        for format in [Format::Text, Format::OpenMetrics] {
+        for format in [Format::Text, Format::OpenMetrics, Format::Protobuf] {
             let mut stats = None;
             let t = support::best_duration(20, || {
                 buf.clear();

@@ -8,6 +8,10 @@ pub enum Format {
     Text,
     /// OpenMetrics 1.0.0 text format.
     OpenMetrics,
+    /// The protobuf format: length-delimited `io.prometheus.client.MetricFamily`
+    /// messages (binary; encode with [`Registry::encode`](crate::Registry::encode)
+    /// or [`encode_into`](crate::Registry::encode_into), not into a string).
+    Protobuf,
 }
 
 impl Format {
@@ -16,6 +20,9 @@ impl Format {
         match self {
             Format::Text => "text/plain; version=0.0.4; charset=utf-8",
             Format::OpenMetrics => "application/openmetrics-text; version=1.0.0; charset=utf-8",
+            Format::Protobuf => {
+                "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited"
+            }
         }
     }
 }

@@ -70,13 +70,14 @@ struct Encoder {
     registry: RegistrySource,
     metrics: Option<Arc<HttpMetrics>>,
     /// Last good body per format (index: [`format_index`]).
-    last: [Mutex<Option<Arc<Encoded>>>; 2],
+    last: [Mutex<Option<Arc<Encoded>>>; 3],
 }
 
 fn format_index(format: Format) -> usize {
     match format {
         Format::Text => 0,
         Format::OpenMetrics => 1,
+        Format::Protobuf => 2,
     }
 }
 
@@ -132,7 +133,7 @@ impl Scrape {
             encoder: Arc::new(Encoder {
                 registry,
                 metrics,
-                last: [Mutex::new(None), Mutex::new(None)],
+                last: [Mutex::new(None), Mutex::new(None), Mutex::new(None)],
             }),
             encodes: Arc::new(Semaphore::new(MAX_CONCURRENT_ENCODES)),
         }
@@ -159,6 +160,7 @@ impl Scrape {
             q.split('&').find_map(|pair| match pair {
                 "format=text" => Some(Format::Text),
                 "format=openmetrics" => Some(Format::OpenMetrics),
+                "format=protobuf" => Some(Format::Protobuf),
                 _ => None,
             })
         });
@@ -188,6 +190,7 @@ impl Scrape {
             let format_label = match format {
                 Format::Text => FormatLabel::Text,
                 Format::OpenMetrics => FormatLabel::OpenMetrics,
+                Format::Protobuf => FormatLabel::Protobuf,
             };
             let encoding = if gzip {
                 EncodingLabel::Gzip

@@ -58,6 +58,7 @@ pub(crate) enum FormatLabel {
     Text,
     #[label(rename = "openmetrics")]
     OpenMetrics,
+    Protobuf,
 }
 
 /// Whether the body went out gzipped.

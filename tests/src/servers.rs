@@ -165,15 +165,26 @@ pub fn query(api: SocketAddr, promql: &str) -> String {
 /// (name, contents) beside it, on a free port; waits until it answers.
 /// `None` when the binary is missing (see [`require_binary`]).
 pub fn start_prometheus(config: &str, files: &[(&str, &str)]) -> Option<(Process, SocketAddr)> {
+    start_prometheus_with(config, files, &[])
+}
+
+/// [`start_prometheus`] with more command-line flags (feature flags).
+pub fn start_prometheus_with(
+    config: &str,
+    files: &[(&str, &str)],
+    flags: &[&str],
+) -> Option<(Process, SocketAddr)> {
     start_server("prometheus", |dir| {
         std::fs::write(dir.join("prometheus.yml"), config).unwrap();
         for (name, contents) in files {
             std::fs::write(dir.join(name), contents).unwrap();
         }
-        vec![
+        let mut args = vec![
             format!("--config.file={}", dir.join("prometheus.yml").display()),
             format!("--storage.tsdb.path={}", dir.join("data").display()),
-        ]
+        ];
+        args.extend(flags.iter().map(|f| (*f).to_owned()));
+        args
     })
 }
 

@@ -291,3 +291,251 @@ fn hostile_label_values_round_trip() {
         }
     }
 }
+
+/// client_model's `metrics.proto` (the parts this library writes), declared
+/// for prost: an independent decoder of the protobuf exposition.
+mod proto {
+    #[derive(Clone, PartialEq, prost::Message)]
+    pub(crate) struct MetricFamily {
+        #[prost(string, optional, tag = "1")]
+        pub(crate) name: Option<String>,
+        #[prost(string, optional, tag = "2")]
+        pub(crate) help: Option<String>,
+        #[prost(int32, optional, tag = "3")]
+        pub r#type: Option<i32>,
+        #[prost(message, repeated, tag = "4")]
+        pub(crate) metric: Vec<Metric>,
+        #[prost(string, optional, tag = "5")]
+        pub(crate) unit: Option<String>,
+    }
+
+    #[derive(Clone, PartialEq, prost::Message)]
+    pub(crate) struct Metric {
+        #[prost(message, repeated, tag = "1")]
+        pub(crate) label: Vec<LabelPair>,
+        #[prost(message, optional, tag = "2")]
+        pub(crate) gauge: Option<Value>,
+        #[prost(message, optional, tag = "3")]
+        pub(crate) counter: Option<Value>,
+        #[prost(message, optional, tag = "7")]
+        pub(crate) histogram: Option<Histogram>,
+    }
+
+    #[derive(Clone, PartialEq, prost::Message)]
+    pub(crate) struct LabelPair {
+        #[prost(string, optional, tag = "1")]
+        pub(crate) name: Option<String>,
+        #[prost(string, optional, tag = "2")]
+        pub(crate) value: Option<String>,
+    }
+
+    /// `Gauge` and `Counter`: `value` is field 1 of both.
+    #[derive(Clone, PartialEq, prost::Message)]
+    pub(crate) struct Value {
+        #[prost(double, optional, tag = "1")]
+        pub(crate) value: Option<f64>,
+    }
+
+    #[derive(Clone, PartialEq, prost::Message)]
+    pub(crate) struct Histogram {
+        #[prost(uint64, optional, tag = "1")]
+        pub(crate) sample_count: Option<u64>,
+        #[prost(double, optional, tag = "2")]
+        pub(crate) sample_sum: Option<f64>,
+        #[prost(message, repeated, tag = "3")]
+        pub(crate) bucket: Vec<Bucket>,
+    }
+
+    #[derive(Clone, PartialEq, prost::Message)]
+    pub(crate) struct Bucket {
+        #[prost(uint64, optional, tag = "1")]
+        pub(crate) cumulative_count: Option<u64>,
+        #[prost(double, optional, tag = "2")]
+        pub(crate) upper_bound: Option<f64>,
+    }
+
+    /// Every length-delimited family of a body, in order.
+    pub(crate) fn decode(mut body: &[u8]) -> Vec<MetricFamily> {
+        let mut families = Vec::new();
+        while !body.is_empty() {
+            let family = <MetricFamily as prost::Message>::decode_length_delimited(&mut body)
+                .expect("a length-delimited MetricFamily");
+            families.push(family);
+        }
+        families
+    }
+}
+
+fn protobuf_families(registry: &Registry) -> Vec<proto::MetricFamily> {
+    let mut body = Vec::new();
+    registry.encode_into(Format::Protobuf, &mut body);
+    proto::decode(&body)
+}
+
+fn labels_of(metric: &proto::Metric) -> Vec<(String, String)> {
+    metric
+        .label
+        .iter()
+        .map(|l| (l.name.clone().unwrap(), l.value.clone().unwrap()))
+        .collect()
+}
+
+#[test]
+fn protobuf_decodes_field_by_field() {
+    let families = protobuf_families(&golden_registry());
+    let names: Vec<&str> = families
+        .iter()
+        .map(|f| f.name.as_deref().unwrap())
+        .collect();
+    // Sorted by family name, named as text 0.0.4 names them.
+    assert_eq!(
+        names,
+        [
+            "build_info",
+            "latency_seconds",
+            "level",
+            "low",
+            "queue_depth",
+            "requests_total",
+            "tenant_cost_total"
+        ]
+    );
+    let family = |name: &str| {
+        families
+            .iter()
+            .find(|f| f.name.as_deref() == Some(name))
+            .unwrap()
+    };
+    const COUNTER: i32 = 0;
+    const GAUGE: i32 = 1;
+    const HISTOGRAM: i32 = 4;
+
+    let build = family("build_info");
+    assert_eq!(
+        (build.r#type, build.help.as_deref()),
+        (Some(GAUGE), Some("Build."))
+    );
+    assert_eq!(
+        labels_of(&build.metric[0]),
+        [("version".into(), "1.0.0".into())]
+    );
+    assert_eq!(build.metric[0].gauge.as_ref().unwrap().value, Some(1.0));
+
+    let latency = family("latency_seconds");
+    assert_eq!(
+        (latency.r#type, latency.unit.as_deref()),
+        (Some(HISTOGRAM), Some("seconds"))
+    );
+    let h = latency.metric[0].histogram.as_ref().unwrap();
+    assert_eq!((h.sample_count, h.sample_sum), (Some(3), Some(5.0)));
+    let buckets: Vec<(f64, u64)> = h
+        .bucket
+        .iter()
+        .map(|b| (b.upper_bound.unwrap(), b.cumulative_count.unwrap()))
+        .collect();
+    assert_eq!(
+        buckets,
+        [(0.5, 1), (1.0, 2)],
+        "+Inf is implied by the count"
+    );
+
+    assert!(family("level").metric[0]
+        .gauge
+        .as_ref()
+        .unwrap()
+        .value
+        .unwrap()
+        .is_nan());
+    assert_eq!(
+        family("low").metric[0].gauge.as_ref().unwrap().value,
+        Some(f64::NEG_INFINITY)
+    );
+    assert_eq!(
+        family("queue_depth").metric[0]
+            .gauge
+            .as_ref()
+            .unwrap()
+            .value,
+        Some(-7.0)
+    );
+
+    let requests = family("requests_total");
+    assert_eq!(
+        (requests.r#type, requests.help.as_deref()),
+        (Some(COUNTER), Some("Requests by method."))
+    );
+    // A dense family: every method, at zero but the one incremented.
+    let by_method: Vec<(Vec<(String, String)>, f64)> = requests
+        .metric
+        .iter()
+        .map(|m| (labels_of(m), m.counter.as_ref().unwrap().value.unwrap()))
+        .collect();
+    assert!(
+        by_method.contains(&(vec![("method".into(), "post".into())], 2.0)),
+        "{by_method:?}"
+    );
+    assert!(by_method.iter().filter(|(_, v)| *v == 0.0).count() == by_method.len() - 1);
+
+    // Escaped in text, raw in protobuf; the help text too.
+    let tenants = family("tenant_cost_total");
+    assert_eq!(
+        tenants.help.as_deref(),
+        Some("Cost \"per\" tenant\\\nsecond line.")
+    );
+    assert_eq!(
+        labels_of(&tenants.metric[0]),
+        [
+            ("tenant".into(), "ä\"\\\nz".into()),
+            ("method".into(), "get".into())
+        ]
+    );
+    assert_eq!(tenants.metric[0].counter.as_ref().unwrap().value, Some(0.5));
+}
+
+#[test]
+fn protobuf_carries_constant_labels_and_leaves_out_empty_families() {
+    let r = Registry::with_const_labels([("service", "a\"b")]).unwrap();
+    let hits = Arc::new(Counter::<u64>::new());
+    hits.inc_by(3);
+    r.register_metric(Metadata::new("hits", "Hits."), hits)
+        .unwrap();
+    let empty = Arc::new(Family::<TenantLabels, Counter>::new());
+    r.register_metric(Metadata::new("empty", "No series yet."), empty)
+        .unwrap();
+    let families = protobuf_families(&r);
+    assert_eq!(families.len(), 1, "{families:?}");
+    assert_eq!(
+        labels_of(&families[0].metric[0]),
+        [("service".into(), "a\"b".into())]
+    );
+    assert_eq!(
+        families[0].metric[0].counter.as_ref().unwrap().value,
+        Some(3.0)
+    );
+    assert!(protobuf_families(&Registry::new()).is_empty());
+}
+
+#[test]
+fn protobuf_is_written_for_ten_thousand_series_with_long_messages() {
+    // Families and series past 127 bytes take multi-byte lengths.
+    let r = Registry::new();
+    let tenants = Arc::new(Family::<TenantLabels, Counter>::new().with_max_series(20_000));
+    for i in 0..10_000u64 {
+        tenants
+            .get_or_create(&TenantLabels {
+                tenant: format!("tenant-{i}-{}", "x".repeat((i % 200) as usize)),
+                method: Method::Get,
+            })
+            .inc_by(i);
+    }
+    r.register_metric(Metadata::new("tenant_requests", "Requests."), tenants)
+        .unwrap();
+    let families = protobuf_families(&r);
+    assert_eq!(families[0].metric.len(), 10_000);
+    let total: f64 = families[0]
+        .metric
+        .iter()
+        .map(|m| m.counter.as_ref().unwrap().value.unwrap())
+        .sum();
+    assert_eq!(total, (0..10_000u64).sum::<u64>() as f64);
+}

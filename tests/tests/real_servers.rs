@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use integration_tests::servers::{
-    query, start_example, start_prometheus, start_pushgateway, wait_for,
+    query, start_example, start_prometheus, start_prometheus_with, start_pushgateway, wait_for,
 };
 use integration_tests::{free_port, http_get, require_binary, TestServer};
 use metrics_core::process::ProcessCollector;
@@ -130,6 +130,47 @@ fn prometheus_scrapes_the_endpoint_in_both_formats() {
         "{}",
         registry.encode_to_string(Format::Text)
     );
+}
+
+#[test]
+fn prometheus_scrapes_the_endpoint_over_protobuf() {
+    let (registry, _metrics) = e2e_registry();
+    let server = TestServer::start(Endpoint::builder(registry.clone()).build().unwrap());
+    let target = server.addr;
+    let config = format!(
+        "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n\
+         scrape_configs:\n\
+         \x20 - job_name: protobuf\n    static_configs:\n      - targets: ['{target}']\n"
+    );
+    // With native histograms enabled, Prometheus asks for protobuf first.
+    let Some((_prometheus, api)) =
+        start_prometheus_with(&config, &[], &["--enable-feature=native-histograms"])
+    else {
+        return;
+    };
+    wait_for("the protobuf scrape", Duration::from_secs(90), || {
+        query(api, "e2e_jobs_total").contains("\"42\"]")
+    });
+    let served = metrics_core::testing::sample_value(
+        &registry,
+        "metrics_http_scrapes_total",
+        &[("format", "protobuf"), ("encoding", "gzip")],
+    );
+    assert!(served.is_some_and(|n| n >= 1.0), "{served:?}");
+
+    let kinds = query(api, "e2e_jobs_by_kind_total{kind=\"fast\"}");
+    assert!(kinds.contains("\"0\"]"), "{kinds}");
+    let count = query(api, "e2e_latency_seconds_count");
+    assert!(count.contains("\"7\"]"), "{count}");
+    let sum = query(api, "e2e_latency_seconds_sum");
+    assert!(sum.contains("\"4.755\"]"), "{sum}");
+    // Classic buckets (no native part): `le` series as from text.
+    let le = query(api, "e2e_latency_seconds_bucket{le=\"0.04\"}");
+    assert!(le.contains("\"3\"]"), "{le}");
+    let info = query(api, "e2e_build_info");
+    assert!(info.contains("\"commit\":\"e2e \\\"test\\\"\""), "{info}");
+    let process = query(api, "process_start_time_seconds");
+    assert!(process.contains("\"job\":\"protobuf\""), "{process}");
 }
 
 #[test]

@@ -1,5 +1,6 @@
-//! The exposition formats: Prometheus text 0.0.4 and OpenMetrics 1.0.0,
-//! and what a hand-written collector uses to write into them.
+//! The exposition formats: Prometheus text 0.0.4, OpenMetrics 1.0.0 and
+//! the protobuf format, and what a hand-written collector uses to write
+//! into them.
 //!
 //! Encoding is split in two layers. Metrics write samples through a
 //! [`FamilyWriter`], which appends to an in-memory buffer and cannot fail;
@@ -25,10 +26,18 @@
 //! One file per concern: [`FamilyWriter`] and the family headers
 //! (`writer.rs`), label blocks ([`Labels`], `labels.rs`), escaping
 //! (`escape.rs`) and sample values with their number formatting
-//! ([`Value`], `value.rs`). A third format adds a writer beside these.
+//! ([`Value`], `value.rs`), and the protobuf wire format with the
+//! `metrics.proto` field numbers (`protobuf.rs`).
+//!
+//! Protobuf: one length-delimited `MetricFamily` per family, named as in
+//! text 0.0.4 (`x_total` for a counter, `x_info` for an info metric, which
+//! is a gauge), every value a double, a histogram's buckets without the
+//! implied `+Inf`, the unit in `MetricFamily.unit`; families without series
+//! are left out.
 
 mod escape;
 mod labels;
+mod protobuf;
 mod value;
 mod writer;
 
@@ -40,8 +49,8 @@ pub(crate) use escape::push_label_pair;
 pub use escape::{escape_label_value, render_label_pairs};
 pub use labels::Labels;
 pub use value::{format_float, Value};
-pub(crate) use writer::write_header;
 pub use writer::FamilyWriter;
+pub(crate) use writer::{finish_family, write_header};
 
 #[cfg(test)]
 mod tests;

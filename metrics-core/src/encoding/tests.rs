@@ -47,12 +47,26 @@ fn escaping() {
 fn sample_lines() {
     let mut buf = Vec::new();
     let mut scratch = Vec::new();
-    let mut w = FamilyWriter::new(&mut buf, Format::Text, "x", "svc=\"a\"", &mut scratch);
+    let mut w = FamilyWriter::new(
+        &mut buf,
+        Format::Text,
+        MetricType::Counter,
+        "x",
+        "svc=\"a\"",
+        &mut scratch,
+    );
     w.counter("", 3u64);
     w.gauge("k=\"v\"", -1i64);
     w.sample("_bucket", "", Some(("le", "+Inf")), Value::U64(1));
     assert_eq!(w.series(), 2);
-    let mut w = FamilyWriter::new(&mut buf, Format::Text, "y", "", &mut scratch);
+    let mut w = FamilyWriter::new(
+        &mut buf,
+        Format::Text,
+        MetricType::Gauge,
+        "y",
+        "",
+        &mut scratch,
+    );
     w.gauge("", 0.5);
     assert_eq!(
         String::from_utf8(buf).unwrap(),

@@ -2,6 +2,7 @@
 //! samples, each line built from a cached `name{const labels` prefix.
 
 use super::escape::{escape_into, Sink};
+use super::protobuf::{self, field, metric_type};
 use super::value::write_value;
 use super::{Format, Labels, MetricType, Value};
 use crate::metadata::Metadata;
@@ -13,6 +14,7 @@ use crate::metadata::Metadata;
 pub struct FamilyWriter<'a> {
     buf: &'a mut Vec<u8>,
     format: Format,
+    kind: MetricType,
     name: &'a str,
     const_labels: &'a str,
     series: usize,
@@ -20,12 +22,16 @@ pub struct FamilyWriter<'a> {
     // one copy per line instead of four. Borrowed scratch space, reused
     // from family to family.
     prefix: &'a mut Vec<u8>,
+    // Protobuf: a label value with escapes, unescaped (allocated only if
+    // one is met).
+    unescaped: String,
 }
 
 impl<'a> FamilyWriter<'a> {
     pub(crate) fn new(
         buf: &'a mut Vec<u8>,
         format: Format,
+        kind: MetricType,
         name: &'a str,
         const_labels: &'a str,
         scratch: &'a mut Vec<u8>,
@@ -34,10 +40,12 @@ impl<'a> FamilyWriter<'a> {
         FamilyWriter {
             buf,
             format,
+            kind,
             name,
             const_labels,
             series: 0,
             prefix: scratch,
+            unescaped: String::new(),
         }
     }
 
@@ -63,7 +71,7 @@ impl<'a> FamilyWriter<'a> {
         self.sample("", labels, None, value.into());
     }
 
-    /// Writes one info series (`<name>_info ... 1`).
+    /// Writes one info series (`<name>_info ... 1`; a gauge in protobuf).
     pub fn info<'l>(&mut self, labels: impl Into<Labels<'l>>) {
         self.series += 1;
         self.sample("_info", labels, None, Value::U64(1));
@@ -83,6 +91,27 @@ impl<'a> FamilyWriter<'a> {
     ) {
         let labels = labels.into();
         self.series += 1;
+        if self.format == Format::Protobuf {
+            self.protobuf_metric(labels, field::METRIC_HISTOGRAM, |buf| {
+                let count = cumulative.last().copied().unwrap_or(0);
+                protobuf::uint64(buf, field::HISTOGRAM_SAMPLE_COUNT, count);
+                protobuf::double(buf, field::HISTOGRAM_SAMPLE_SUM, sum);
+                // The `+Inf` bucket is implied by the count.
+                for (bound, count) in le.iter().zip(cumulative) {
+                    let Ok(bound) = bound.parse::<f64>() else {
+                        continue;
+                    };
+                    if bound == f64::INFINITY {
+                        continue;
+                    }
+                    let at = protobuf::begin(buf, Some(field::HISTOGRAM_BUCKET));
+                    protobuf::uint64(buf, field::BUCKET_CUMULATIVE_COUNT, *count);
+                    protobuf::double(buf, field::BUCKET_UPPER_BOUND, bound);
+                    protobuf::end(buf, at);
+                }
+            });
+            return;
+        }
         for (bound, count) in le.iter().zip(cumulative) {
             self.sample("_bucket", labels, Some(("le", bound)), Value::U64(*count));
         }
@@ -98,6 +127,12 @@ impl<'a> FamilyWriter<'a> {
 
     /// Writes one sample line: `<name><suffix>{<const>,<labels>,<extra>} <value>`.
     /// `extra` is an unescaped label pair appended last (`le` for buckets).
+    ///
+    /// In protobuf, where a series is one message rather than lines, a
+    /// sample of a counter, gauge or info family is that family's series
+    /// (the suffix is implied by the type); a histogram's series must be
+    /// written with [`histogram`](Self::histogram), and its single samples
+    /// are left out.
     pub fn sample<'l>(
         &mut self,
         suffix: &str,
@@ -106,6 +141,17 @@ impl<'a> FamilyWriter<'a> {
         value: Value,
     ) {
         let labels = labels.into();
+        if self.format == Format::Protobuf {
+            let value_field = match self.kind {
+                MetricType::Counter => field::METRIC_COUNTER,
+                MetricType::Gauge | MetricType::Info => field::METRIC_GAUGE,
+                MetricType::Histogram => return,
+            };
+            self.protobuf_metric(labels, value_field, |buf| {
+                protobuf::double(buf, field::VALUE, value.as_f64());
+            });
+            return;
+        }
         let buf = &mut *self.buf;
         let (constant, has_extra) = (self.const_labels, extra.is_some());
         // One reservation for the whole line (numbers take at most 24
@@ -148,8 +194,79 @@ impl<'a> FamilyWriter<'a> {
     }
 }
 
-/// Writes the `# HELP`/`# TYPE`/`# UNIT` lines of a family.
-pub(crate) fn write_header(buf: &mut Vec<u8>, format: Format, meta: &Metadata, kind: MetricType) {
+impl FamilyWriter<'_> {
+    /// Protobuf: one `Metric` carrying the constant and series labels and
+    /// the value message `value_field`, whose fields `body` writes.
+    fn protobuf_metric(
+        &mut self,
+        labels: Labels<'_>,
+        value_field: u32,
+        body: impl FnOnce(&mut Vec<u8>),
+    ) {
+        let buf = &mut *self.buf;
+        let at = protobuf::begin(buf, Some(field::FAMILY_METRIC));
+        protobuf::label_pairs(buf, self.const_labels, &mut self.unescaped);
+        match labels {
+            Labels::Block(block) => protobuf::label_pairs(buf, block, &mut self.unescaped),
+            Labels::Pairs(pairs) => {
+                for pair in pairs {
+                    protobuf::label_pairs(buf, pair, &mut self.unescaped);
+                }
+            }
+        }
+        let value = protobuf::begin(buf, Some(value_field));
+        body(buf);
+        protobuf::end(buf, value);
+        protobuf::end(buf, at);
+    }
+}
+
+/// Where a family's output began, for [`finish_family`].
+pub(crate) struct FamilyStart(usize);
+
+/// Ends a family: in protobuf, writes the `MetricFamily` message's length,
+/// or takes the family out if it has no series (an empty family says
+/// nothing, and a message without metrics is not what scrapers expect).
+pub(crate) fn finish_family(buf: &mut Vec<u8>, format: Format, start: FamilyStart, series: usize) {
+    if format != Format::Protobuf {
+        return;
+    }
+    if series == 0 {
+        buf.truncate(start.0);
+    } else {
+        protobuf::end(buf, start.0);
+    }
+}
+
+/// Writes the `# HELP`/`# TYPE`/`# UNIT` lines of a family, or in protobuf
+/// the start of its `MetricFamily` message.
+pub(crate) fn write_header(
+    buf: &mut Vec<u8>,
+    format: Format,
+    meta: &Metadata,
+    kind: MetricType,
+) -> FamilyStart {
+    let start = FamilyStart(buf.len());
+    if format == Format::Protobuf {
+        // Named as text 0.0.4 names it: Prometheus reads a protobuf
+        // counter's samples under the family name.
+        let (suffix, type_value) = match kind {
+            MetricType::Counter => ("_total", metric_type::COUNTER),
+            MetricType::Gauge => ("", metric_type::GAUGE),
+            MetricType::Info => ("_info", metric_type::GAUGE),
+            MetricType::Histogram => ("", metric_type::HISTOGRAM),
+        };
+        protobuf::begin(buf, None);
+        protobuf::key_and_length(buf, field::FAMILY_NAME, meta.name().len() + suffix.len());
+        buf.put(meta.name());
+        buf.put(suffix);
+        protobuf::string(buf, field::FAMILY_HELP, meta.help());
+        protobuf::uint64(buf, field::FAMILY_TYPE, type_value);
+        if let Some(unit) = meta.unit() {
+            protobuf::string(buf, field::FAMILY_UNIT, unit);
+        }
+        return start;
+    }
     let (family_suffix, type_name) = match (format, kind) {
         (Format::Text, MetricType::Counter) => ("_total", "counter"),
         (Format::Text, MetricType::Info) => ("_info", "gauge"),
@@ -171,4 +288,5 @@ pub(crate) fn write_header(buf: &mut Vec<u8>, format: Format, meta: &Metadata, k
         buf.put(unit);
         buf.put("\n");
     }
+    start
 }

@@ -14,7 +14,9 @@ mod error;
 use dropped::DroppedLabelSets;
 pub use error::RegistryError;
 
-use crate::encoding::{render_label_pairs, write_header, FamilyWriter, Format, MetricType};
+use crate::encoding::{
+    finish_family, render_label_pairs, write_header, FamilyWriter, Format, MetricType,
+};
 use crate::metadata::Metadata;
 use crate::metric::EncodeMetric;
 use crate::name::{
@@ -440,16 +442,20 @@ impl Registry {
 
         let mut scratch = Vec::with_capacity(128);
         for (metadata, metric) in &families.items {
-            write_header(buf, format, metadata, metric.metric_type());
+            let kind = metric.metric_type();
+            let start = write_header(buf, format, metadata, kind);
             let mut writer = FamilyWriter::new(
                 buf,
                 format,
+                kind,
                 metadata.name(),
                 &self.const_labels,
                 &mut scratch,
             );
             metric.encode(&mut writer);
-            stats.series += writer.series();
+            let series = writer.series();
+            finish_family(buf, format, start, series);
+            stats.series += series;
             stats.families += 1;
             flush(buf)?;
         }
