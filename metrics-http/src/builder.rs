@@ -184,8 +184,9 @@ impl EndpointBuilder {
         self
     }
 
-    /// Compress bodies with gzip when the client accepts it (default on;
-    /// needs the `gzip` feature, also on by default).
+    /// Compress bodies with gzip when the client accepts it (default on
+    /// when the crate is built with the `gzip` feature; without it, bodies
+    /// go out uncompressed).
     pub fn gzip(mut self, gzip: bool) -> Self {
         self.settings.scrape.gzip = gzip;
         self
