@@ -51,12 +51,22 @@ const VARINT: u32 = 0;
 const FIXED64: u32 = 1;
 const LENGTH_DELIMITED: u32 = 2;
 
-pub(crate) fn varint(buf: &mut Vec<u8>, mut value: u64) {
+pub(crate) fn varint(buf: &mut Vec<u8>, value: u64) {
+    let mut bytes = [0; 10];
+    let n = varint_into(&mut bytes, value);
+    buf.extend_from_slice(&bytes[..n]);
+}
+
+/// Writes `value` as a varint at the start of `bytes`; returns its length.
+fn varint_into(bytes: &mut [u8; 10], mut value: u64) -> usize {
+    let mut n = 0;
     while value >= 0x80 {
-        buf.push((value as u8) | 0x80);
+        bytes[n] = (value as u8) | 0x80;
         value >>= 7;
+        n += 1;
     }
-    buf.push(value as u8);
+    bytes[n] = value as u8;
+    n + 1
 }
 
 fn key(buf: &mut Vec<u8>, field: u32, wire_type: u32) {
@@ -101,12 +111,12 @@ pub(crate) fn end(buf: &mut Vec<u8>, at: usize) {
         buf[at] = len as u8;
         return;
     }
-    let mut prefix = Vec::with_capacity(10);
-    varint(&mut prefix, len as u64);
-    let extra = prefix.len() - 1;
+    let mut prefix = [0; 10];
+    let width = varint_into(&mut prefix, len as u64);
+    let extra = width - 1;
     buf.resize(buf.len() + extra, 0);
     buf.copy_within(at + 1..at + 1 + len, at + 1 + extra);
-    buf[at..at + prefix.len()].copy_from_slice(&prefix);
+    buf[at..at + width].copy_from_slice(&prefix[..width]);
 }
 
 /// One `LabelPair` field of a `Metric`.

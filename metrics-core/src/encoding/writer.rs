@@ -19,7 +19,8 @@ pub struct FamilyWriter<'a> {
     const_labels: &'a str,
     series: usize,
     // `name` + suffix + `{` + constant labels, for the last suffix used:
-    // one copy per line instead of four. Borrowed scratch space, reused
+    // one copy per line instead of four. In protobuf: the constant labels'
+    // `LabelPair`s, encoded once per family. Borrowed scratch space, reused
     // from family to family.
     prefix: &'a mut Vec<u8>,
     // Protobuf: a label value with escapes, unescaped (allocated only if
@@ -205,7 +206,10 @@ impl FamilyWriter<'_> {
     ) {
         let buf = &mut *self.buf;
         let at = protobuf::begin(buf, Some(field::FAMILY_METRIC));
-        protobuf::label_pairs(buf, self.const_labels, &mut self.unescaped);
+        if self.prefix.is_empty() && !self.const_labels.is_empty() {
+            protobuf::label_pairs(self.prefix, self.const_labels, &mut self.unescaped);
+        }
+        buf.extend_from_slice(self.prefix);
         match labels {
             Labels::Block(block) => protobuf::label_pairs(buf, block, &mut self.unescaped),
             Labels::Pairs(pairs) => {
