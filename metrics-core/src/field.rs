@@ -11,7 +11,7 @@ use crate::counter::Counter;
 use crate::encoding::MetricType;
 use crate::family::Family;
 use crate::gauge::Gauge;
-use crate::histogram::Histogram;
+use crate::histogram::{Histogram, HistogramOptions, NativeBuckets};
 use crate::info::Info;
 use crate::label::LabelSet;
 use crate::metric::{EncodeMetric, Metric};
@@ -27,6 +27,9 @@ pub trait Metrics: Collector + Default + 'static {}
 pub struct FieldOptions {
     /// `buckets = ...`, for histograms.
     pub buckets: Option<Buckets>,
+    /// `native` or `native = ...`, for histograms: native buckets (with
+    /// classic ones only if `buckets` is given too).
+    pub native: Option<NativeBuckets>,
     /// `max_series = ...`, for sparse families.
     pub max_series: Option<usize>,
 }
@@ -85,15 +88,19 @@ impl MetricField for Histogram {
     const SPARSE: bool = false;
 
     fn create(options: &FieldOptions) -> Self {
-        Histogram::new(options.buckets.unwrap_or_default())
+        <Histogram as Metric>::with_options(&Self::series_options(options))
     }
 
     fn as_family(&self) -> &dyn EncodeMetric {
         self
     }
 
-    fn series_options(options: &FieldOptions) -> crate::histogram::HistogramOptions {
-        options.buckets.unwrap_or_default().into()
+    fn series_options(options: &FieldOptions) -> HistogramOptions {
+        match (options.buckets, options.native) {
+            (buckets, None) => buckets.unwrap_or_default().into(),
+            (None, Some(native)) => HistogramOptions::native(native),
+            (Some(buckets), Some(native)) => HistogramOptions::from(buckets).with_native(native),
+        }
     }
 }
 
@@ -148,7 +155,7 @@ pub const fn check_options(
     has_max_series: bool,
 ) -> Result<(), &'static str> {
     if has_buckets && !matches!(kind, MetricType::Histogram) {
-        return Err("`buckets` applies only to histograms and histogram families");
+        return Err("`buckets` and `native` apply only to histograms and histogram families");
     }
     if has_max_series && !sparse {
         return Err(

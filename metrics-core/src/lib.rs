@@ -92,9 +92,12 @@
 //! increments and non-finite observations leave the metric unchanged,
 //! invalid names are registration errors, label values are escaped.
 
-// No unsafe code, but for the one link-section static through which the
-// built-in `#[timed]` families join the link-time registrations (the
-// lint counts `#[link_section]` as unsafe), allowed where it is.
+// No unsafe code, but for two places, each allowed where it is: the one
+// link-section static through which the built-in `#[timed]` families join
+// the link-time registrations (the lint counts `#[link_section]` as
+// unsafe), and the native histogram's load of its current bucket layout
+// (`histogram/sparse.rs`: a pointer to a layout that lives as long as the
+// series, so that observing costs one load and one add).
 #![deny(unsafe_code)]
 
 // Lets the macros' `::metrics_core::...` paths resolve inside this crate's
@@ -136,7 +139,10 @@ pub use field::Metrics;
 pub use format::Format;
 pub use gauge::Gauge;
 pub use global::{Global, GlobalRegistrationError};
-pub use histogram::{Histogram, HistogramOptions, HistogramSnapshot};
+pub use histogram::{
+    Histogram, HistogramOptions, HistogramSnapshot, NativeBuckets, NativeBucketsError,
+    NativeSnapshot,
+};
 pub use info::{Info, InfoError};
 pub use invalid::InvalidValue;
 pub use label::{DenseLabelSet, LabelSet, LabelValue};
@@ -163,7 +169,7 @@ pub mod __private {
     pub use crate::timed::{error_of, ReturnOutcome, TimedSite, Timer, WithInFlight, TIMED_SITES};
     pub use crate::{
         Buckets, Collector, DenseLabelSet, ErrorTarget, LabelField, LabelSet, LabelValue, Metadata,
-        MetricField, Metrics, Outcome, TimedTarget,
+        MetricField, Metrics, NativeBuckets, Outcome, TimedTarget,
     };
     pub use linkme;
 }

@@ -11,6 +11,9 @@ pub struct ReadmeDoctests;
 use std::path::PathBuf;
 
 pub mod browser;
+// Message and field names are metrics.proto's, documented there.
+#[allow(missing_docs)]
+pub mod proto;
 pub mod servers;
 
 /// Finds `binary` on `PATH`. When it is missing: under `CI` (any value) the

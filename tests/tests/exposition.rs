@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use examples::manual::{Method, TenantLabels};
+use integration_tests::proto;
 use metrics_core::{
     testing, Buckets, Counter, Family, Format, Gauge, Histogram, Info, Metadata, Registry,
 };
@@ -294,78 +295,6 @@ fn hostile_label_values_round_trip() {
 
 /// client_model's `metrics.proto` (the parts this library writes), declared
 /// for prost: an independent decoder of the protobuf exposition.
-mod proto {
-    #[derive(Clone, PartialEq, prost::Message)]
-    pub(crate) struct MetricFamily {
-        #[prost(string, optional, tag = "1")]
-        pub(crate) name: Option<String>,
-        #[prost(string, optional, tag = "2")]
-        pub(crate) help: Option<String>,
-        #[prost(int32, optional, tag = "3")]
-        pub r#type: Option<i32>,
-        #[prost(message, repeated, tag = "4")]
-        pub(crate) metric: Vec<Metric>,
-        #[prost(string, optional, tag = "5")]
-        pub(crate) unit: Option<String>,
-    }
-
-    #[derive(Clone, PartialEq, prost::Message)]
-    pub(crate) struct Metric {
-        #[prost(message, repeated, tag = "1")]
-        pub(crate) label: Vec<LabelPair>,
-        #[prost(message, optional, tag = "2")]
-        pub(crate) gauge: Option<Value>,
-        #[prost(message, optional, tag = "3")]
-        pub(crate) counter: Option<Value>,
-        #[prost(message, optional, tag = "7")]
-        pub(crate) histogram: Option<Histogram>,
-    }
-
-    #[derive(Clone, PartialEq, prost::Message)]
-    pub(crate) struct LabelPair {
-        #[prost(string, optional, tag = "1")]
-        pub(crate) name: Option<String>,
-        #[prost(string, optional, tag = "2")]
-        pub(crate) value: Option<String>,
-    }
-
-    /// `Gauge` and `Counter`: `value` is field 1 of both.
-    #[derive(Clone, PartialEq, prost::Message)]
-    pub(crate) struct Value {
-        #[prost(double, optional, tag = "1")]
-        pub(crate) value: Option<f64>,
-    }
-
-    #[derive(Clone, PartialEq, prost::Message)]
-    pub(crate) struct Histogram {
-        #[prost(uint64, optional, tag = "1")]
-        pub(crate) sample_count: Option<u64>,
-        #[prost(double, optional, tag = "2")]
-        pub(crate) sample_sum: Option<f64>,
-        #[prost(message, repeated, tag = "3")]
-        pub(crate) bucket: Vec<Bucket>,
-    }
-
-    #[derive(Clone, PartialEq, prost::Message)]
-    pub(crate) struct Bucket {
-        #[prost(uint64, optional, tag = "1")]
-        pub(crate) cumulative_count: Option<u64>,
-        #[prost(double, optional, tag = "2")]
-        pub(crate) upper_bound: Option<f64>,
-    }
-
-    /// Every length-delimited family of a body, in order.
-    pub(crate) fn decode(mut body: &[u8]) -> Vec<MetricFamily> {
-        let mut families = Vec::new();
-        while !body.is_empty() {
-            let family = <MetricFamily as prost::Message>::decode_length_delimited(&mut body)
-                .expect("a length-delimited MetricFamily");
-            families.push(family);
-        }
-        families
-    }
-}
-
 fn protobuf_families(registry: &Registry) -> Vec<proto::MetricFamily> {
     let mut body = Vec::new();
     registry.encode_into(Format::Protobuf, &mut body);

@@ -33,10 +33,13 @@
 //! text 0.0.4 (`x_total` for a counter, `x_info` for an info metric, which
 //! is a gauge), every value a double, a histogram's buckets without the
 //! implied `+Inf`, the unit in `MetricFamily.unit`; families without series
-//! are left out.
+//! are left out. Native histogram buckets ([`NativeSnapshot`]) travel in
+//! protobuf only, as spans and deltas; an empty native histogram carries
+//! one no-op span so that it is not read as a classic one.
 
 mod escape;
 mod labels;
+mod native;
 mod protobuf;
 mod value;
 mod writer;
@@ -48,6 +51,7 @@ pub use crate::registry::Families;
 pub(crate) use escape::push_label_pair;
 pub use escape::{escape_label_value, render_label_pairs};
 pub use labels::Labels;
+pub use native::NativeSnapshot;
 pub use value::{format_float, Value};
 pub use writer::FamilyWriter;
 pub(crate) use writer::{finish_family, write_header};

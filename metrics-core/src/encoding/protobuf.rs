@@ -13,6 +13,8 @@
 //! rendered once per series and shared by every format); [`label_pairs`]
 //! reads them back into names and raw values.
 
+use super::NativeSnapshot;
+
 /// Field numbers of `metrics.proto`.
 pub(crate) mod field {
     pub(crate) const FAMILY_NAME: u32 = 1;
@@ -36,8 +38,19 @@ pub(crate) mod field {
     pub(crate) const HISTOGRAM_SAMPLE_SUM: u32 = 2;
     pub(crate) const HISTOGRAM_BUCKET: u32 = 3;
 
+    pub(crate) const HISTOGRAM_SCHEMA: u32 = 5;
+    pub(crate) const HISTOGRAM_ZERO_THRESHOLD: u32 = 6;
+    pub(crate) const HISTOGRAM_ZERO_COUNT: u32 = 7;
+    pub(crate) const HISTOGRAM_NEGATIVE_SPAN: u32 = 9;
+    pub(crate) const HISTOGRAM_NEGATIVE_DELTA: u32 = 10;
+    pub(crate) const HISTOGRAM_POSITIVE_SPAN: u32 = 12;
+    pub(crate) const HISTOGRAM_POSITIVE_DELTA: u32 = 13;
+
     pub(crate) const BUCKET_CUMULATIVE_COUNT: u32 = 1;
     pub(crate) const BUCKET_UPPER_BOUND: u32 = 2;
+
+    pub(crate) const SPAN_OFFSET: u32 = 1;
+    pub(crate) const SPAN_LENGTH: u32 = 2;
 }
 
 /// `MetricType` values of `metrics.proto`.
@@ -117,6 +130,99 @@ pub(crate) fn end(buf: &mut Vec<u8>, at: usize) {
     buf.resize(buf.len() + extra, 0);
     buf.copy_within(at + 1..at + 1 + len, at + 1 + extra);
     buf[at..at + width].copy_from_slice(&prefix[..width]);
+}
+
+/// A signed varint field (`sint32`/`sint64`: zigzag encoded).
+pub(crate) fn sint64(buf: &mut Vec<u8>, field: u32, value: i64) {
+    uint64(buf, field, zigzag(value));
+}
+
+fn zigzag(value: i64) -> u64 {
+    ((value << 1) ^ (value >> 63)) as u64
+}
+
+/// A histogram's native bucket fields: schema, zero bucket, and per side
+/// the spans of consecutive buckets with the count deltas between them.
+/// Gaps of one or two empty buckets are sent as zero deltas rather than a
+/// new span (two bytes instead of a span's four or more).
+pub(crate) fn native_buckets(buf: &mut Vec<u8>, native: &NativeSnapshot) {
+    sint64(buf, field::HISTOGRAM_SCHEMA, i64::from(native.schema));
+    double(buf, field::HISTOGRAM_ZERO_THRESHOLD, native.zero_threshold);
+    uint64(buf, field::HISTOGRAM_ZERO_COUNT, native.zero_count);
+    let sides = [
+        (
+            &native.negative,
+            field::HISTOGRAM_NEGATIVE_SPAN,
+            field::HISTOGRAM_NEGATIVE_DELTA,
+        ),
+        (
+            &native.positive,
+            field::HISTOGRAM_POSITIVE_SPAN,
+            field::HISTOGRAM_POSITIVE_DELTA,
+        ),
+    ];
+    for (buckets, span_field, delta_field) in sides {
+        if buckets.is_empty() {
+            continue;
+        }
+        // Spans: (offset from the end of the previous span, or the first
+        // index; length).
+        let mut span: Option<(i32, u32)> = None;
+        let mut previous: Option<i32> = None;
+        for &(index, _) in buckets.iter() {
+            match (span.as_mut(), previous) {
+                (Some((_, length)), Some(last)) if index - last <= MAX_FILLED_GAP + 1 => {
+                    *length += (index - last) as u32;
+                }
+                _ => {
+                    if let Some(done) = span {
+                        bucket_span(buf, span_field, done);
+                    }
+                    span = Some((previous.map_or(index, |last| index - last - 1), 1));
+                }
+            }
+            previous = Some(index);
+        }
+        if let Some(done) = span {
+            bucket_span(buf, span_field, done);
+        }
+        // Deltas, packed, with zero buckets filling the small gaps.
+        let at = begin(buf, Some(delta_field));
+        let mut previous: Option<(i32, u64)> = None;
+        for &(index, count) in buckets.iter() {
+            let mut before = 0;
+            if let Some((last, last_count)) = previous {
+                before = last_count;
+                let gap = index - last - 1;
+                if (1..=MAX_FILLED_GAP).contains(&gap) {
+                    varint(buf, zigzag(-(last_count as i64)));
+                    for _ in 1..gap {
+                        varint(buf, 0);
+                    }
+                    before = 0;
+                }
+            }
+            varint(buf, zigzag(count as i64 - before as i64));
+            previous = Some((index, count));
+        }
+        end(buf, at);
+    }
+    if native.positive.is_empty() && native.negative.is_empty() {
+        // No buckets at all: one no-op span, so the histogram is not read
+        // as a classic one.
+        bucket_span(buf, field::HISTOGRAM_POSITIVE_SPAN, (0, 0));
+    }
+}
+
+/// Empty buckets between two in use that are sent as zeros rather than
+/// starting a new span.
+const MAX_FILLED_GAP: i32 = 2;
+
+fn bucket_span(buf: &mut Vec<u8>, span_field: u32, (offset, length): (i32, u32)) {
+    let at = begin(buf, Some(span_field));
+    sint64(buf, field::SPAN_OFFSET, i64::from(offset));
+    uint64(buf, field::SPAN_LENGTH, u64::from(length));
+    end(buf, at);
 }
 
 /// One `LabelPair` field of a `Metric`.

@@ -4,13 +4,14 @@
 use super::escape::{escape_into, Sink};
 use super::protobuf::{self, field, metric_type};
 use super::value::write_value;
-use super::{Format, Labels, MetricType, Value};
+use super::{Format, Labels, MetricType, NativeSnapshot, Value};
 use crate::metadata::Metadata;
 
-/// constant labels are added in front.
 /// Writes the samples of one metric family into the exposition buffer.
 ///
 /// Every method takes a label block: the escaped text between the braces of
+/// a sample line (`a="x",b="y"`, see [`Labels`]), to which the family's
+/// constant labels are added in front.
 pub struct FamilyWriter<'a> {
     buf: &'a mut Vec<u8>,
     format: Format,
@@ -90,11 +91,39 @@ impl<'a> FamilyWriter<'a> {
         cumulative: &[u64],
         sum: f64,
     ) {
-        let labels = labels.into();
+        let count = cumulative.last().copied().unwrap_or(0);
+        self.histogram_series(labels.into(), le, cumulative, count, sum, None);
+    }
+
+    /// Writes one histogram series with native buckets as well as classic
+    /// ones (`le` may be just `+Inf`). The native buckets travel in the
+    /// protobuf format only; the text formats write the classic part as
+    /// [`histogram`](Self::histogram) does. `count` is the protobuf
+    /// `sample_count`: at least the native buckets' total.
+    pub fn native_histogram<'l>(
+        &mut self,
+        labels: impl Into<Labels<'l>>,
+        le: &[Box<str>],
+        cumulative: &[u64],
+        count: u64,
+        sum: f64,
+        native: &NativeSnapshot,
+    ) {
+        self.histogram_series(labels.into(), le, cumulative, count, sum, Some(native));
+    }
+
+    fn histogram_series(
+        &mut self,
+        labels: Labels<'_>,
+        le: &[Box<str>],
+        cumulative: &[u64],
+        count: u64,
+        sum: f64,
+        native: Option<&NativeSnapshot>,
+    ) {
         self.series += 1;
         if self.format == Format::Protobuf {
             self.protobuf_metric(labels, field::METRIC_HISTOGRAM, |buf| {
-                let count = cumulative.last().copied().unwrap_or(0);
                 protobuf::uint64(buf, field::HISTOGRAM_SAMPLE_COUNT, count);
                 protobuf::double(buf, field::HISTOGRAM_SAMPLE_SUM, sum);
                 // The `+Inf` bucket is implied by the count.
@@ -109,6 +138,9 @@ impl<'a> FamilyWriter<'a> {
                     protobuf::uint64(buf, field::BUCKET_CUMULATIVE_COUNT, *count);
                     protobuf::double(buf, field::BUCKET_UPPER_BOUND, bound);
                     protobuf::end(buf, at);
+                }
+                if let Some(native) = native {
+                    protobuf::native_buckets(buf, native);
                 }
             });
             return;

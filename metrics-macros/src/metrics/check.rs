@@ -73,13 +73,14 @@ fn field_name(s: &MetricsStruct<'_>, f: &Field<'_>, errors: &mut Errors) -> Opti
         let mixed = f.name.is_some()
             || f.unit.is_some()
             || f.buckets.is_some()
+            || f.native.is_some()
             || f.max_series.is_some()
             || f.help.is_some();
         if mixed {
             errors.at_span(
                 flatten,
                 "`flatten` exposes the nested struct's own metrics: it takes no `name`, `unit`, \
-                 `buckets`, `max_series` or `help`",
+                 `buckets`, `native`, `max_series` or `help`",
             );
         }
         return None;

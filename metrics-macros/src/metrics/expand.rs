@@ -45,6 +45,20 @@ pub(crate) fn expand(s: &MetricsStruct<'_>, names: &Names) -> TokenStream {
             }
             None => quote!(::core::option::Option::None),
         };
+        let native = match &f.native {
+            Some((_, Some(expr))) => {
+                let konst = format_ident!("__METRICS_NATIVE_{}", i);
+                // Evaluated at compile time, as buckets are.
+                items.push(
+                    quote_spanned!(expr.span()=> const #konst: #krate::__private::NativeBuckets = #expr;),
+                );
+                quote!(::core::option::Option::Some(#konst))
+            }
+            Some((span, None)) => {
+                quote_spanned!(*span=> ::core::option::Option::Some(#krate::__private::NativeBuckets::DEFAULT))
+            }
+            None => quote!(::core::option::Option::None),
+        };
         let max_series = match &f.max_series {
             Some((_, expr)) => quote_spanned!(expr.span()=> ::core::option::Option::Some(#expr)),
             None => quote!(::core::option::Option::None),
@@ -52,6 +66,7 @@ pub(crate) fn expand(s: &MetricsStruct<'_>, names: &Names) -> TokenStream {
         inits.push(quote! {
             #field: #as_field::create(&#private::FieldOptions {
                 buckets: #buckets,
+                native: #native,
                 max_series: #max_series,
             })
         });
@@ -80,13 +95,15 @@ pub(crate) fn expand(s: &MetricsStruct<'_>, names: &Names) -> TokenStream {
             name_span,
             quote!(#private::check_name(#as_field::KIND, #name)),
         ));
-        let has_buckets = f.buckets.is_some();
+        let has_buckets = f.buckets.is_some() || f.native.is_some();
         let has_max_series = f.max_series.is_some();
         let option_span = f
             .buckets
             .as_ref()
-            .or(f.max_series.as_ref())
-            .map_or_else(|| f.ident.span(), |(s, _)| *s);
+            .map(|(s, _)| *s)
+            .or(f.native.as_ref().map(|(s, _)| *s))
+            .or(f.max_series.as_ref().map(|(s, _)| *s))
+            .unwrap_or_else(|| f.ident.span());
         items.push(const_check(
             option_span,
             quote!(#private::check_options(#as_field::KIND, #as_field::SPARSE, #has_buckets, #has_max_series)),

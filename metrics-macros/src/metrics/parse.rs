@@ -22,6 +22,8 @@ pub(crate) struct Field<'a> {
     pub(crate) unit: Option<LitStr>,
     pub(crate) buckets: Option<(Span, attr::Value)>,
     pub(crate) max_series: Option<(Span, attr::Value)>,
+    /// `native` (the default layout) or `native = <const expr>`.
+    pub(crate) native: Option<(Span, Option<attr::Value>)>,
     pub(crate) help: Option<LitStr>,
     pub(crate) doc: Option<String>,
     pub(crate) flatten: Option<Span>,
@@ -30,8 +32,15 @@ pub(crate) struct Field<'a> {
 /// A field's metric type, known from its Rust type's name.
 pub(crate) use metrics_names::MetricType as Kind;
 
-pub(crate) const FIELD_KEYS: &[&str] =
-    &["name", "unit", "buckets", "max_series", "help", "flatten"];
+pub(crate) const FIELD_KEYS: &[&str] = &[
+    "name",
+    "unit",
+    "buckets",
+    "native",
+    "max_series",
+    "help",
+    "flatten",
+];
 
 pub(crate) fn parse<'a>(input: &'a DeriveInput, errors: &mut Errors) -> Option<MetricsStruct<'a>> {
     let fields = match &input.data {
@@ -81,6 +90,7 @@ pub(crate) fn parse<'a>(input: &'a DeriveInput, errors: &mut Errors) -> Option<M
                 unit: None,
                 buckets: None,
                 max_series: None,
+                native: None,
                 help: None,
                 doc: attr::doc_comment(&f.attrs),
                 flatten: None,
@@ -96,6 +106,15 @@ pub(crate) fn parse<'a>(input: &'a DeriveInput, errors: &mut Errors) -> Option<M
                     "help" => field.help = Some(attr::string(meta)?),
                     "buckets" => field.buckets = Some((span, attr::expr(meta)?)),
                     "max_series" => field.max_series = Some((span, attr::expr(meta)?)),
+                    "native" => {
+                        let layout = if meta.input.peek(syn::Token![=]) {
+                            Some(attr::expr(meta)?)
+                        } else {
+                            attr::flag(meta)?;
+                            None
+                        };
+                        field.native = Some((span, layout));
+                    }
                     "flatten" => {
                         attr::flag(meta)?;
                         field.flatten = Some(span);

@@ -1,4 +1,9 @@
-//! Histograms: observations counted into fixed buckets, without locks.
+//! Histograms: observations counted into fixed (classic) buckets, native
+//! (sparse exponential) buckets, or both, without locks.
+
+mod native;
+mod schema;
+mod sparse;
 
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -9,8 +14,23 @@ use crate::encoding::{format_float, FamilyWriter, Labels, MetricType};
 use crate::invalid::InvalidValue;
 use crate::metric::Metric;
 
-/// A bucket layout shared by every series of a histogram family: the bounds
-/// and their `le` label values, rendered once.
+pub use crate::encoding::NativeSnapshot;
+pub use native::{NativeBuckets, NativeBucketsError};
+use sparse::{NativeSeries, Observed};
+
+/// The bucket layout shared by every series of a histogram family: the
+/// classic bounds with their `le` label values rendered once, and the
+/// native buckets' layout if the histogram has them.
+///
+/// ```
+/// use metrics_core::{Buckets, HistogramOptions, NativeBuckets};
+/// let classic = HistogramOptions::from(Buckets::new(&[0.1, 1.0]));
+/// let native = HistogramOptions::native(NativeBuckets::DEFAULT);
+/// let both = HistogramOptions::from(Buckets::DEFAULT).with_native(NativeBuckets::DEFAULT);
+/// assert!(classic.native_buckets().is_none());
+/// assert!(native.bounds().is_empty() && native.native_buckets().is_some());
+/// assert_eq!(both.bounds().len(), Buckets::DEFAULT.bounds().len());
+/// ```
 #[derive(Clone)]
 pub struct HistogramOptions {
     layout: Arc<Layout>,
@@ -20,11 +40,33 @@ struct Layout {
     bounds: Box<[f64]>,
     // One per bound plus "+Inf", already formatted.
     le: Box<[Box<str>]>,
+    native: Option<NativeBuckets>,
 }
 
-impl From<Buckets> for HistogramOptions {
-    fn from(buckets: Buckets) -> Self {
-        let bounds: Box<[f64]> = buckets.bounds().into();
+impl HistogramOptions {
+    /// Native buckets only: no classic bounds (the text formats, which
+    /// cannot carry native buckets, show `_count`, `_sum` and the `+Inf`
+    /// bucket).
+    pub fn native(native: NativeBuckets) -> Self {
+        Self::new(&[], Some(native))
+    }
+
+    /// These options with native buckets added.
+    pub fn with_native(self, native: NativeBuckets) -> Self {
+        Self::new(&self.layout.bounds, Some(native))
+    }
+
+    /// The classic bounds (empty for a native-only histogram).
+    pub fn bounds(&self) -> &[f64] {
+        &self.layout.bounds
+    }
+
+    /// The native buckets' layout, if any.
+    pub fn native_buckets(&self) -> Option<&NativeBuckets> {
+        self.layout.native.as_ref()
+    }
+
+    fn new(bounds: &[f64], native: Option<NativeBuckets>) -> Self {
         let le = bounds
             .iter()
             .map(|b| {
@@ -35,8 +77,18 @@ impl From<Buckets> for HistogramOptions {
             .chain(std::iter::once(Box::from("+Inf")))
             .collect();
         HistogramOptions {
-            layout: Arc::new(Layout { bounds, le }),
+            layout: Arc::new(Layout {
+                bounds: bounds.into(),
+                le,
+                native,
+            }),
         }
+    }
+}
+
+impl From<Buckets> for HistogramOptions {
+    fn from(buckets: Buckets) -> Self {
+        Self::new(buckets.bounds(), None)
     }
 }
 
@@ -50,19 +102,25 @@ impl fmt::Debug for HistogramOptions {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("HistogramOptions")
             .field("bounds", &self.layout.bounds)
+            .field("native", &self.layout.native)
             .finish()
     }
 }
 
-/// Observations counted into fixed buckets, with their sum.
+/// Observations counted into buckets, with their sum: classic buckets
+/// (fixed bounds, the default), native buckets (sparse exponential ones,
+/// see [`NativeBuckets`]), or both.
 ///
-/// `observe` takes no lock: it finds the bucket and does one `fetch_add` on
-/// it, then adds to the sum with a compare-exchange loop. Buckets are stored
-/// non-cumulatively; a scrape reads them once and derives the cumulative
-/// counts, the `+Inf` bucket and `_count` from that one reading, so
-/// `_count` equals the `+Inf` bucket in every scrape, even while other
-/// threads observe. (`_sum` is read separately and may include an
-/// observation the buckets do not yet show, or the reverse.)
+/// `observe` takes no lock: it finds the classic bucket and does one
+/// `fetch_add` on it, adds to the native bucket the same way if there are
+/// native buckets (taking a lock only in the rare case the native layout
+/// must change, see [`NativeBuckets`]), then adds to the sum with a
+/// compare-exchange loop. Buckets are stored non-cumulatively; a scrape
+/// reads them once and derives the cumulative counts, the `+Inf` bucket
+/// and `_count` from that one reading, so `_count` equals the `+Inf`
+/// bucket in every scrape, even while other threads observe. (`_sum` is
+/// read separately and may include an observation the buckets do not yet
+/// show, or the reverse.)
 ///
 /// **Memory ordering.** `Relaxed` throughout: each bucket and the sum are
 /// independent totals that publish no other memory.
@@ -71,8 +129,13 @@ impl fmt::Debug for HistogramOptions {
 /// histogram unchanged, so one bad value cannot turn `_sum` into NaN
 /// forever; [`try_observe`](Self::try_observe) reports them.
 ///
+/// **Formats.** Classic buckets travel in every format. Native buckets
+/// travel in the protobuf format only (Prometheus with native histograms
+/// enabled); in the text formats a native-only histogram shows its
+/// `_count`, `_sum` and the `+Inf` bucket, as client_golang does.
+///
 /// ```
-/// use metrics_core::{Buckets, Histogram};
+/// use metrics_core::{Buckets, Histogram, NativeBuckets};
 /// let h = Histogram::new(Buckets::new(&[0.1, 1.0]));
 /// h.observe(0.05);
 /// h.observe(0.5);
@@ -81,19 +144,26 @@ impl fmt::Debug for HistogramOptions {
 /// assert_eq!(s.cumulative, vec![1, 2, 3]);
 /// assert_eq!(s.count, 3);
 /// assert_eq!(s.sum, 3.55);
+///
+/// let n = Histogram::native(NativeBuckets::from_schema(0));
+/// n.observe(3.0); // in (2, 4]: bucket 2 at schema 0
+/// let native = n.snapshot().native.unwrap();
+/// assert_eq!(native.positive, vec![(2, 1)]);
 /// ```
 pub struct Histogram {
     layout: Arc<Layout>,
-    // Non-cumulative; the last one is the +Inf bucket.
+    // Non-cumulative; the last one is the +Inf bucket. Empty for a
+    // native-only histogram.
     counts: Box<[AtomicU64]>,
     // f64 bits.
     sum: AtomicU64,
+    native: Option<Box<NativeSeries>>,
 }
 
 /// One consistent reading of a histogram.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HistogramSnapshot {
-    /// The finite bucket bounds.
+    /// The finite classic bucket bounds.
     pub bounds: Vec<f64>,
     /// Cumulative counts, one per bound plus the `+Inf` bucket.
     pub cumulative: Vec<u64>,
@@ -101,12 +171,24 @@ pub struct HistogramSnapshot {
     pub count: u64,
     /// Sum of observations.
     pub sum: f64,
+    /// The native buckets, for a histogram that has them.
+    pub native: Option<NativeSnapshot>,
 }
 
 impl Histogram {
-    /// A histogram with the given buckets.
+    /// A histogram with the given classic buckets.
     pub fn new(buckets: Buckets) -> Self {
         Self::with_options(&buckets.into())
+    }
+
+    /// A histogram with native buckets only.
+    pub fn native(native: NativeBuckets) -> Self {
+        Self::with_options(&HistogramOptions::native(native))
+    }
+
+    /// A histogram with both classic and native buckets.
+    pub fn classic_and_native(buckets: Buckets, native: NativeBuckets) -> Self {
+        Self::with_options(&HistogramOptions::from(buckets).with_native(native))
     }
 
     /// Records one observation. Non-finite values are refused (see the
@@ -122,6 +204,11 @@ impl Histogram {
         if !v.is_finite() {
             return Err(InvalidValue::observation(v));
         }
+        if let Some(native) = &self.native {
+            if native.observe(v) == Observed::Reset {
+                self.reset_classic();
+            }
+        }
         let bounds = &self.layout.bounds;
         // `le` semantics: the first bucket whose bound is >= v, which is the
         // number of bounds below v. Counting is branchless (and vectorizes),
@@ -132,6 +219,7 @@ impl Histogram {
         } else {
             bounds.partition_point(|b| *b < v)
         };
+        // Native-only histograms have no classic counts.
         if let Some(bucket) = self.counts.get(i) {
             // Relaxed: see the type's docs.
             bucket.fetch_add(1, Ordering::Relaxed);
@@ -145,15 +233,35 @@ impl Histogram {
         Ok(())
     }
 
+    /// The native buckets started over (their limit was reached after the
+    /// minimum reset duration): so do the classic ones and the sum, so the
+    /// series stays one histogram. To Prometheus this is a counter reset.
+    /// An observation racing with it may count on either side.
+    #[cold]
+    fn reset_classic(&self) {
+        for c in self.counts.iter() {
+            c.store(0, Ordering::Relaxed);
+        }
+        self.sum.store(0f64.to_bits(), Ordering::Relaxed);
+    }
+
     /// Reads the histogram once.
     pub fn snapshot(&self) -> HistogramSnapshot {
+        let native = self.native.as_ref().map(|n| n.snapshot());
         let mut cumulative = vec![0; self.counts.len()];
-        let count = self.read_cumulative(&mut cumulative);
+        let mut count = self.read_cumulative(&mut cumulative);
+        if let Some(native) = &native {
+            count = count.max(native.count());
+            if self.counts.is_empty() {
+                cumulative.push(count);
+            }
+        }
         HistogramSnapshot {
             bounds: self.layout.bounds.to_vec(),
             count,
             cumulative,
             sum: f64::from_bits(self.sum.load(Ordering::Relaxed)),
+            native,
         }
     }
 
@@ -168,9 +276,14 @@ impl Histogram {
         total
     }
 
-    /// The finite bucket bounds.
+    /// The finite classic bucket bounds.
     pub fn bounds(&self) -> &[f64] {
         &self.layout.bounds
+    }
+
+    /// The native buckets' layout, if the histogram has native buckets.
+    pub fn native_buckets(&self) -> Option<&NativeBuckets> {
+        self.layout.native.as_ref()
     }
 }
 
@@ -187,6 +300,7 @@ impl fmt::Debug for Histogram {
             .field("bounds", &s.bounds)
             .field("cumulative", &s.cumulative)
             .field("sum", &s.sum)
+            .field("native", &s.native)
             .finish()
     }
 }
@@ -196,13 +310,17 @@ impl Metric for Histogram {
     type Options = HistogramOptions;
 
     fn with_options(options: &HistogramOptions) -> Self {
-        let counts = (0..=options.layout.bounds.len())
-            .map(|_| AtomicU64::new(0))
-            .collect();
+        let layout = &options.layout;
+        let classic = if layout.native.is_some() && layout.bounds.is_empty() {
+            0
+        } else {
+            layout.bounds.len() + 1
+        };
         Histogram {
-            layout: options.layout.clone(),
-            counts,
+            layout: layout.clone(),
+            counts: (0..classic).map(|_| AtomicU64::new(0)).collect(),
             sum: AtomicU64::new(0),
+            native: layout.native.map(|n| Box::new(NativeSeries::new(n))),
         }
     }
 
@@ -210,9 +328,21 @@ impl Metric for Histogram {
         // One reading of every bucket, on the stack (at most 65 buckets).
         let mut cumulative = [0u64; Buckets::MAX + 1];
         let n = self.counts.len().min(cumulative.len());
-        self.read_cumulative(&mut cumulative[..n]);
+        let classic_count = self.read_cumulative(&mut cumulative[..n]);
         let sum = f64::from_bits(self.sum.load(Ordering::Relaxed));
-        out.histogram(labels, &self.layout.le, &cumulative[..n], sum);
+        let Some(native) = &self.native else {
+            out.histogram(labels, &self.layout.le, &cumulative[..n], sum);
+            return;
+        };
+        let native = native.snapshot();
+        // The count covers both readings (Prometheus refuses a native
+        // histogram whose buckets hold more than its count).
+        let count = classic_count.max(native.count());
+        if n == 0 {
+            cumulative[0] = count;
+        }
+        let classic = &cumulative[..n.max(1)];
+        out.native_histogram(labels, &self.layout.le, classic, count, sum, &native);
     }
 }
 
