@@ -15,7 +15,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use metrics_core::{
-    Buckets, Counter, Family, Format, Histogram, LabelSet, LabelValue, Metadata, Registry,
+    Buckets, Counter, Family, Format, Histogram, LabelSet, LabelValue, Metadata, NativeBuckets,
+    Registry,
 };
 
 // The label types are derived, as users write them.
@@ -110,6 +111,24 @@ fn main() {
         }
     });
 
+    // Native buckets (schema 3, the default) over the same values: alone,
+    // and beside the classic ones.
+    let native = Histogram::native(NativeBuckets::DEFAULT);
+    let native_ns = support::ns_per_op(ROUNDS, OPS / 2, |n| {
+        let h = black_box(&native);
+        for i in 0..n {
+            h.observe(values[(i & 1023) as usize]);
+        }
+    });
+    let both =
+        Histogram::classic_and_native(Buckets::exponential(0.001, 2.0, 12), NativeBuckets::DEFAULT);
+    let both_ns = support::ns_per_op(ROUNDS, OPS / 2, |n| {
+        let h = black_box(&both);
+        for i in 0..n {
+            h.observe(values[(i & 1023) as usize]);
+        }
+    });
+
     let sparse: Family<Shard, Counter> = Family::new();
     let shard = Shard {
         shard: 17,
@@ -171,6 +190,12 @@ fn main() {
         "<= 1.3x",
     );
     row("Histogram::observe (12 buckets)", histogram_ns, "<= 2.5x");
+    let versus_classic = |name: &str, ns: f64| {
+        let goal = format!("{:.2}x classic (goal <= 1.5x)", ns / histogram_ns);
+        row(name, ns, &goal);
+    };
+    versus_classic("Histogram::observe (native, schema 3)", native_ns);
+    versus_classic("Histogram::observe (12 classic + native)", both_ns);
     row(
         "sparse get_or_create + inc (lookup path)",
         sparse_ns,

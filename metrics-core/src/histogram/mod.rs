@@ -157,7 +157,7 @@ pub struct Histogram {
     counts: Box<[AtomicU64]>,
     // f64 bits.
     sum: AtomicU64,
-    native: Option<Box<NativeSeries>>,
+    native: Option<NativeSeries>,
 }
 
 /// One consistent reading of a histogram.
@@ -204,11 +204,30 @@ impl Histogram {
         if !v.is_finite() {
             return Err(InvalidValue::observation(v));
         }
-        if let Some(native) = &self.native {
-            if native.observe(v) == Observed::Reset {
-                self.reset_classic();
+        match &self.native {
+            None => self.observe_classic(v),
+            Some(native) => {
+                if native.observe(v) == Observed::Reset {
+                    self.reset_classic();
+                }
+                // Native-only histograms have no classic counts.
+                if !self.counts.is_empty() {
+                    self.observe_classic(v);
+                }
             }
         }
+        // The closure always returns Some, so the update cannot fail.
+        let _ = self
+            .sum
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |bits| {
+                Some((f64::from_bits(bits) + v).to_bits())
+            });
+        Ok(())
+    }
+
+    /// Counts `v` in its classic bucket.
+    #[inline]
+    fn observe_classic(&self, v: f64) {
         let bounds = &self.layout.bounds;
         // `le` semantics: the first bucket whose bound is >= v, which is the
         // number of bounds below v. Counting is branchless (and vectorizes),
@@ -219,18 +238,10 @@ impl Histogram {
         } else {
             bounds.partition_point(|b| *b < v)
         };
-        // Native-only histograms have no classic counts.
         if let Some(bucket) = self.counts.get(i) {
             // Relaxed: see the type's docs.
             bucket.fetch_add(1, Ordering::Relaxed);
         }
-        // The closure always returns Some, so the update cannot fail.
-        let _ = self
-            .sum
-            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |bits| {
-                Some((f64::from_bits(bits) + v).to_bits())
-            });
-        Ok(())
     }
 
     /// The native buckets started over (their limit was reached after the
@@ -320,7 +331,7 @@ impl Metric for Histogram {
             layout: layout.clone(),
             counts: (0..classic).map(|_| AtomicU64::new(0)).collect(),
             sum: AtomicU64::new(0),
-            native: layout.native.map(|n| Box::new(NativeSeries::new(n))),
+            native: layout.native.map(NativeSeries::new),
         }
     }
 

@@ -31,20 +31,86 @@ pub(crate) const FACTORS: [f64; 13] = [
 ];
 
 /// The index of the bucket holding `v` (positive and finite) at `schema`.
+#[inline]
 pub(crate) fn bucket_index(v: f64, schema: i8) -> i32 {
-    let (frac, exp) = split(v);
-    if schema > 0 {
-        // The bucket is found within the octave by the fraction, whose
-        // boundaries for this schema are precomputed.
-        let bounds = fraction_bounds(schema);
-        let within = bounds.partition_point(|b| *b < frac) as i32;
-        within + (exp - 1) * bounds.len() as i32
-    } else {
-        // Whole octaves (or groups of 2^-schema octaves): the exponent is
-        // the answer, less one when v is exactly a power of two.
-        let key = if frac == 0.5 { exp - 1 } else { exp };
-        let shift = -i32::from(schema);
-        (key + (1 << shift) - 1) >> shift
+    Octave::of(schema).bucket_index(v)
+}
+
+/// What finding a bucket at one schema needs, looked up once per layout
+/// and copied into it (two slices: no pointer to follow to reach them).
+#[derive(Clone, Copy)]
+pub(crate) struct Octave {
+    schema: i8,
+    /// Schema > 0: the `2^schema` bucket boundaries within one octave as
+    /// fractions in `[0.5, 1)` (`0.5 * 2^(j / 2^schema)`), then 1.0.
+    bounds: &'static [f64],
+    /// Schema > 0: for each of `2^(schema + 1)` equal cells of `[0.5, 1)`,
+    /// the number of boundaries below the cell's start. Cells are
+    /// narrower than the gap between two boundaries, so at most one lies
+    /// inside a cell and one comparison finishes the count: no search, no
+    /// branch.
+    below: &'static [u16],
+}
+
+impl Octave {
+    /// The tables for `schema` (built once per schema, then shared).
+    pub(crate) fn of(schema: i8) -> Octave {
+        static TABLES: OnceLock<Vec<Octave>> = OnceLock::new();
+        let tables = TABLES.get_or_init(|| (MIN..=MAX).map(Octave::new).collect());
+        tables[usize::from(schema.abs_diff(MIN))]
+    }
+
+    /// Built once per schema for the process (the tables are leaked into
+    /// `'static`: about 8 KB for all schemas together).
+    fn new(schema: i8) -> Octave {
+        if schema <= 0 {
+            return Octave {
+                schema,
+                bounds: &[],
+                below: &[],
+            };
+        }
+        let n = 1u32 << schema;
+        let bounds: &'static [f64] = Vec::leak(
+            (0..n)
+                .map(|j| 0.5 * (f64::from(j) / f64::from(n)).exp2())
+                .chain([1.0])
+                .collect(),
+        );
+        let cells = 2 * n;
+        let below = Vec::leak(
+            (0..cells)
+                .map(|c| {
+                    let start = 0.5 + 0.5 * f64::from(c) / f64::from(cells);
+                    bounds.iter().filter(|b| **b < start).count() as u16
+                })
+                .collect(),
+        );
+        Octave {
+            schema,
+            bounds,
+            below,
+        }
+    }
+
+    /// The index of the bucket holding `v` (positive and finite).
+    #[inline]
+    pub(crate) fn bucket_index(&self, v: f64) -> i32 {
+        let (frac, exp) = split(v);
+        if self.schema > 0 {
+            // The cell is the fraction's top `schema + 1` mantissa bits.
+            let cell = (frac.to_bits() >> (52 - (self.schema as u32 + 1))) as usize
+                & (self.below.len() - 1);
+            let below = self.below[cell];
+            let within = below + u16::from(self.bounds[usize::from(below)] < frac);
+            i32::from(within) + (exp - 1) * (1 << self.schema)
+        } else {
+            // Whole octaves (or groups of 2^-schema octaves): the exponent
+            // is the answer, less one when v is exactly a power of two.
+            let key = if frac == 0.5 { exp - 1 } else { exp };
+            let shift = -i32::from(self.schema);
+            (key + (1 << shift) - 1) >> shift
+        }
     }
 }
 
@@ -75,23 +141,6 @@ fn split(v: f64) -> (f64, i32) {
     let exp = ((bits >> 52) & 0x7ff) as i32 - 1022;
     let frac = f64::from_bits((bits & MANTISSA) | (1022 << 52));
     (frac, exp + adjust)
-}
-
-/// For schema `s > 0`: the `2^s` bucket boundaries within one octave,
-/// expressed as fractions in `[0.5, 1)`: `0.5 * 2^(j / 2^s)`.
-fn fraction_bounds(schema: i8) -> &'static [f64] {
-    static TABLES: OnceLock<Vec<Box<[f64]>>> = OnceLock::new();
-    let tables = TABLES.get_or_init(|| {
-        (1..=MAX)
-            .map(|s| {
-                let n = 1u32 << s;
-                (0..n)
-                    .map(|j| 0.5 * (f64::from(j) / f64::from(n)).exp2())
-                    .collect()
-            })
-            .collect()
-    });
-    &tables[usize::from(schema.unsigned_abs()) - 1]
 }
 
 #[cfg(test)]
@@ -140,6 +189,26 @@ mod tests {
                 // (Among subnormals the bound itself is not representable.)
                 if low >= f64::MIN_POSITIVE {
                     assert!(v > low * (1.0 - 1e-12), "{v} below bucket {i} at {schema}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_cell_lookup_agrees_with_a_search() {
+        // Every boundary, and values just either side of it.
+        for schema in 1..=MAX {
+            let octave = Octave::of(schema);
+            let n = 1 << schema;
+            for j in 0..n {
+                let b = octave.bounds[j];
+                for frac in [b, b.next_up(), b.next_down()] {
+                    if !(0.5..1.0).contains(&frac) {
+                        continue;
+                    }
+                    let searched = octave.bounds[..n].partition_point(|x| *x < frac) as i32;
+                    // frac * 2 lies in octave 0 (exp 1 after splitting).
+                    assert_eq!(octave.bucket_index(frac * 2.0), searched, "{schema} {frac}");
                 }
             }
         }

@@ -61,6 +61,7 @@ impl Window {
 
 struct Layout {
     schema: i8,
+    octave: schema::Octave,
     zero_threshold: f64,
     zero: AtomicU64,
     positive: Window,
@@ -71,6 +72,7 @@ impl Layout {
     fn empty(schema: i8, zero_threshold: f64) -> Self {
         Layout {
             schema,
+            octave: schema::Octave::of(schema),
             zero_threshold,
             zero: AtomicU64::new(0),
             positive: Window::new(0, 0),
@@ -82,9 +84,9 @@ impl Layout {
     #[inline]
     fn slot(&self, v: f64) -> Option<&AtomicU64> {
         if v > self.zero_threshold {
-            self.positive.slot(schema::bucket_index(v, self.schema))
+            self.positive.slot(self.octave.bucket_index(v))
         } else if v < -self.zero_threshold {
-            self.negative.slot(schema::bucket_index(-v, self.schema))
+            self.negative.slot(self.octave.bucket_index(-v))
         } else {
             Some(&self.zero)
         }
@@ -106,11 +108,18 @@ struct Layouts {
     merged: NativeSnapshot,
 }
 
-/// The native buckets of one series.
+/// The native buckets of one series: the pointer observers load, inline
+/// in the histogram, and the rest (touched on the slow path and by
+/// scrapes) behind one box, so a classic histogram's `Option` of this is
+/// two words.
 pub(crate) struct NativeSeries {
-    config: NativeBuckets,
-    /// Points into `layouts.all` (the last entry); never null.
+    /// Points into `shared.layouts.all` (the last entry); never null.
     current: AtomicPtr<Layout>,
+    shared: Box<Shared>,
+}
+
+struct Shared {
+    config: NativeBuckets,
     layouts: Mutex<Layouts>,
 }
 
@@ -128,13 +137,15 @@ impl NativeSeries {
         let mut first = Box::new(Layout::empty(config.schema(), config.zero_threshold()));
         let current = AtomicPtr::new(ptr::addr_of_mut!(*first));
         NativeSeries {
-            config,
             current,
-            layouts: Mutex::new(Layouts {
-                all: vec![first],
-                live_from: 0,
-                last_reset: Instant::now(),
-                merged: NativeSnapshot::default(),
+            shared: Box::new(Shared {
+                config,
+                layouts: Mutex::new(Layouts {
+                    all: vec![first],
+                    live_from: 0,
+                    last_reset: Instant::now(),
+                    merged: NativeSnapshot::default(),
+                }),
             }),
         }
     }
@@ -142,7 +153,7 @@ impl NativeSeries {
     #[allow(unsafe_code)]
     fn current(&self) -> &Layout {
         // SAFETY: `current` always points to a layout boxed in
-        // `self.layouts.all`, which never drops or moves a box while
+        // `self.shared.layouts.all`, which never drops or moves a box while
         // `self` lives (boxes keep their address when the Vec grows), and
         // a layout is never written through a shared reference except by
         // its atomics. `Acquire` pairs with the `Release` that published
@@ -163,7 +174,11 @@ impl NativeSeries {
 
     #[cold]
     fn observe_slow(&self, v: f64) -> Observed {
-        let mut layouts = self.layouts.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut layouts = self
+            .shared
+            .layouts
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         // Another thread may have made room meanwhile.
         let current = self.current();
         if let Some(slot) = current.slot(v) {
@@ -178,17 +193,19 @@ impl NativeSeries {
 
         let mut observed = Observed::Counted;
         if self.over_limit(&plan) {
-            let reset_allowed = !self.config.min_reset_duration().is_zero()
-                && layouts.last_reset.elapsed() >= self.config.min_reset_duration()
+            let reset_allowed = !self.shared.config.min_reset_duration().is_zero()
+                && layouts.last_reset.elapsed() >= self.shared.config.min_reset_duration()
                 && layouts.all.len() < MAX_LAYOUTS;
             if reset_allowed {
-                plan = Plan::fresh(&self.config);
+                plan = Plan::fresh(&self.shared.config);
                 plan.add(v);
                 layouts.live_from = layouts.all.len();
                 layouts.last_reset = Instant::now();
                 observed = Observed::Reset;
             } else {
-                while self.over_limit(&plan) && plan.widen_zero(self.config.max_zero_threshold()) {}
+                while self.over_limit(&plan)
+                    && plan.widen_zero(self.shared.config.max_zero_threshold())
+                {}
                 while self.over_limit(&plan) && plan.schema > schema::MIN {
                     plan.coarsen();
                 }
@@ -199,6 +216,7 @@ impl NativeSeries {
         let old = self.current();
         let layout = Box::new(Layout {
             schema: plan.schema,
+            octave: schema::Octave::of(plan.schema),
             zero_threshold: plan.zero_threshold,
             zero: AtomicU64::new(0),
             positive: plan.window(
@@ -231,7 +249,7 @@ impl NativeSeries {
     }
 
     fn over_limit(&self, plan: &Plan) -> bool {
-        let max = self.config.max_buckets() as usize;
+        let max = self.shared.config.max_buckets() as usize;
         max != 0 && plan.span() > max
     }
 
@@ -239,7 +257,7 @@ impl NativeSeries {
     /// (windows then only move, they never need to grow); otherwise twice
     /// what is in use, so growth is rare.
     fn window_len(&self, plan: &Plan) -> usize {
-        match self.config.max_buckets() as usize {
+        match self.shared.config.max_buckets() as usize {
             0 => (2 * plan.span()).next_power_of_two().max(MIN_WINDOW),
             max => max,
         }
@@ -247,18 +265,22 @@ impl NativeSeries {
 
     /// Reads every bucket since the last reset, at the current schema.
     pub(crate) fn snapshot(&self) -> NativeSnapshot {
-        let layouts = self.layouts.lock().unwrap_or_else(PoisonError::into_inner);
+        let layouts = self
+            .shared
+            .layouts
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         let current = self.current();
         let mut out = NativeSnapshot::default();
         read_live(&layouts, current.schema, current.zero_threshold, &mut out);
         out
     }
 
-    /// Sets every count back to zero by starting a fresh layout (used when
-    /// the whole histogram resets).
+    /// How many layouts the series has allocated.
     #[cfg(test)]
     pub(crate) fn layouts(&self) -> usize {
-        self.layouts
+        self.shared
+            .layouts
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .all
