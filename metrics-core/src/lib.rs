@@ -134,6 +134,7 @@ mod timed;
 
 pub use buckets::{Buckets, BucketsError};
 pub use counter::Counter;
+pub use encoding::{Exemplar, ExemplarError, ExemplarLabels};
 pub use family::{Family, Handle, DEFAULT_MAX_SERIES, OVERFLOW_LABEL_VALUE};
 pub use field::Metrics;
 pub use format::Format;

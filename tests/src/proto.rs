@@ -65,6 +65,27 @@ pub struct Histogram {
     pub positive_span: Vec<BucketSpan>,
     #[prost(sint64, repeated, tag = "13")]
     pub positive_delta: Vec<i64>,
+    #[prost(message, repeated, tag = "16")]
+    pub exemplars: Vec<Exemplar>,
+}
+
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct Exemplar {
+    #[prost(message, repeated, tag = "1")]
+    pub label: Vec<LabelPair>,
+    #[prost(double, optional, tag = "2")]
+    pub value: Option<f64>,
+    #[prost(message, optional, tag = "3")]
+    pub timestamp: Option<Timestamp>,
+}
+
+/// `google.protobuf.Timestamp`.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct Timestamp {
+    #[prost(int64, tag = "1")]
+    pub seconds: i64,
+    #[prost(int32, tag = "2")]
+    pub nanos: i32,
 }
 
 #[derive(Clone, PartialEq, prost::Message)]
@@ -101,6 +122,8 @@ pub struct Bucket {
     pub cumulative_count: Option<u64>,
     #[prost(double, optional, tag = "2")]
     pub upper_bound: Option<f64>,
+    #[prost(message, optional, tag = "3")]
+    pub exemplar: Option<Exemplar>,
 }
 
 /// Every length-delimited family of a body, in order.

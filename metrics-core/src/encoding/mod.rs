@@ -38,6 +38,7 @@
 //! one no-op span so that it is not read as a classic one.
 
 mod escape;
+mod exemplar;
 mod labels;
 mod native;
 mod protobuf;
@@ -50,11 +51,12 @@ pub use crate::name::{validate_label_name, validate_metric_name, MetricType, Nam
 pub use crate::registry::Families;
 pub(crate) use escape::push_label_pair;
 pub use escape::{escape_label_value, render_label_pairs};
+pub use exemplar::{Exemplar, ExemplarError, ExemplarLabels, MAX_EXEMPLAR_LABEL_CHARS};
 pub use labels::Labels;
 pub use native::NativeSnapshot;
 pub use value::{format_float, Value};
-pub use writer::FamilyWriter;
 pub(crate) use writer::{finish_family, write_header};
+pub use writer::{FamilyWriter, HistogramSample};
 
 #[cfg(test)]
 mod tests;

@@ -13,7 +13,8 @@
 //! rendered once per series and shared by every format); [`label_pairs`]
 //! reads them back into names and raw values.
 
-use super::NativeSnapshot;
+use super::Exemplar;
+use super::{HistogramSample, NativeSnapshot};
 
 /// Field numbers of `metrics.proto`.
 pub(crate) mod field {
@@ -46,8 +47,17 @@ pub(crate) mod field {
     pub(crate) const HISTOGRAM_POSITIVE_SPAN: u32 = 12;
     pub(crate) const HISTOGRAM_POSITIVE_DELTA: u32 = 13;
 
+    pub(crate) const HISTOGRAM_EXEMPLARS: u32 = 16;
+
     pub(crate) const BUCKET_CUMULATIVE_COUNT: u32 = 1;
     pub(crate) const BUCKET_UPPER_BOUND: u32 = 2;
+    pub(crate) const BUCKET_EXEMPLAR: u32 = 3;
+
+    /// `Exemplar.label` is field 1, as `Metric.label`.
+    pub(crate) const EXEMPLAR_VALUE: u32 = 2;
+    pub(crate) const EXEMPLAR_TIMESTAMP: u32 = 3;
+    pub(crate) const TIMESTAMP_SECONDS: u32 = 1;
+    pub(crate) const TIMESTAMP_NANOS: u32 = 2;
 
     pub(crate) const SPAN_OFFSET: u32 = 1;
     pub(crate) const SPAN_LENGTH: u32 = 2;
@@ -130,6 +140,66 @@ pub(crate) fn end(buf: &mut Vec<u8>, at: usize) {
     buf.resize(buf.len() + extra, 0);
     buf.copy_within(at + 1..at + 1 + len, at + 1 + extra);
     buf[at..at + width].copy_from_slice(&prefix[..width]);
+}
+
+/// The fields of a `Histogram` message: count and sum, classic buckets
+/// (the `+Inf` one implied by the count unless it has an exemplar), native
+/// buckets, and exemplars.
+pub(crate) fn histogram(buf: &mut Vec<u8>, h: &HistogramSample<'_>) {
+    uint64(buf, field::HISTOGRAM_SAMPLE_COUNT, h.count);
+    double(buf, field::HISTOGRAM_SAMPLE_SUM, h.sum);
+    let mut scratch = String::new();
+    let classic = h.le.len() > 1 || h.native.is_none();
+    for (i, (bound, count)) in h.le.iter().zip(h.cumulative).enumerate() {
+        let exemplar = h
+            .exemplars
+            .get(i)
+            .and_then(Option::as_ref)
+            .filter(|_| classic);
+        let Ok(bound) = bound.parse::<f64>() else {
+            continue;
+        };
+        if bound == f64::INFINITY && exemplar.is_none() {
+            continue;
+        }
+        let at = begin(buf, Some(field::HISTOGRAM_BUCKET));
+        uint64(buf, field::BUCKET_CUMULATIVE_COUNT, *count);
+        double(buf, field::BUCKET_UPPER_BOUND, bound);
+        if let Some(exemplar) = exemplar {
+            self::exemplar(buf, field::BUCKET_EXEMPLAR, exemplar, &mut scratch);
+        }
+        end(buf, at);
+    }
+    if let Some(native) = h.native {
+        native_buckets(buf, native);
+        // Native exemplars must carry a timestamp.
+        for exemplar in h.exemplars.iter().flatten() {
+            if exemplar.timestamp().is_some() {
+                self::exemplar(buf, field::HISTOGRAM_EXEMPLARS, exemplar, &mut scratch);
+            }
+        }
+    }
+}
+
+/// An `Exemplar` message: labels, value and timestamp (a
+/// `google.protobuf.Timestamp`).
+pub(crate) fn exemplar(
+    buf: &mut Vec<u8>,
+    field_number: u32,
+    exemplar: &Exemplar,
+    scratch: &mut String,
+) {
+    let at = begin(buf, Some(field_number));
+    label_pairs(buf, exemplar.labels(), scratch);
+    double(buf, field::EXEMPLAR_VALUE, exemplar.value());
+    if let Some((seconds, nanos)) = exemplar.unix_time() {
+        let ts = begin(buf, Some(field::EXEMPLAR_TIMESTAMP));
+        // int64 and int32 are plain varints (negative: ten bytes).
+        uint64(buf, field::TIMESTAMP_SECONDS, seconds as u64);
+        uint64(buf, field::TIMESTAMP_NANOS, u64::from(nanos));
+        end(buf, ts);
+    }
+    end(buf, at);
 }
 
 /// A signed varint field (`sint32`/`sint64`: zigzag encoded).

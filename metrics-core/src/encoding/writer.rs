@@ -4,7 +4,7 @@
 use super::escape::{escape_into, Sink};
 use super::protobuf::{self, field, metric_type};
 use super::value::write_value;
-use super::{Format, Labels, MetricType, NativeSnapshot, Value};
+use super::{Exemplar, Format, Labels, MetricType, NativeSnapshot, Value};
 use crate::metadata::Metadata;
 
 /// Writes the samples of one metric family into the exposition buffer.
@@ -91,70 +91,51 @@ impl<'a> FamilyWriter<'a> {
         cumulative: &[u64],
         sum: f64,
     ) {
-        let count = cumulative.last().copied().unwrap_or(0);
-        self.histogram_series(labels.into(), le, cumulative, count, sum, None);
+        let sample = HistogramSample {
+            le,
+            cumulative,
+            count: cumulative.last().copied().unwrap_or(0),
+            sum,
+            native: None,
+            exemplars: &[],
+        };
+        self.histogram_sample(labels, &sample);
     }
 
-    /// Writes one histogram series with native buckets as well as classic
-    /// ones (`le` may be just `+Inf`). The native buckets travel in the
-    /// protobuf format only; the text formats write the classic part as
-    /// [`histogram`](Self::histogram) does. `count` is the protobuf
-    /// `sample_count`: at least the native buckets' total.
-    pub fn native_histogram<'l>(
-        &mut self,
-        labels: impl Into<Labels<'l>>,
-        le: &[Box<str>],
-        cumulative: &[u64],
-        count: u64,
-        sum: f64,
-        native: &NativeSnapshot,
-    ) {
-        self.histogram_series(labels.into(), le, cumulative, count, sum, Some(native));
-    }
-
-    fn histogram_series(
-        &mut self,
-        labels: Labels<'_>,
-        le: &[Box<str>],
-        cumulative: &[u64],
-        count: u64,
-        sum: f64,
-        native: Option<&NativeSnapshot>,
-    ) {
+    /// Writes one histogram series with everything a histogram can carry:
+    /// classic buckets (possibly only `+Inf`), native buckets and
+    /// exemplars (see [`HistogramSample`] for which format carries what).
+    pub fn histogram_sample<'l>(&mut self, labels: impl Into<Labels<'l>>, h: &HistogramSample<'_>) {
+        let labels = labels.into();
         self.series += 1;
         if self.format == Format::Protobuf {
             self.protobuf_metric(labels, field::METRIC_HISTOGRAM, |buf| {
-                protobuf::uint64(buf, field::HISTOGRAM_SAMPLE_COUNT, count);
-                protobuf::double(buf, field::HISTOGRAM_SAMPLE_SUM, sum);
-                // The `+Inf` bucket is implied by the count.
-                for (bound, count) in le.iter().zip(cumulative) {
-                    let Ok(bound) = bound.parse::<f64>() else {
-                        continue;
-                    };
-                    if bound == f64::INFINITY {
-                        continue;
-                    }
-                    let at = protobuf::begin(buf, Some(field::HISTOGRAM_BUCKET));
-                    protobuf::uint64(buf, field::BUCKET_CUMULATIVE_COUNT, *count);
-                    protobuf::double(buf, field::BUCKET_UPPER_BOUND, bound);
-                    protobuf::end(buf, at);
-                }
-                if let Some(native) = native {
-                    protobuf::native_buckets(buf, native);
-                }
+                protobuf::histogram(buf, h);
             });
             return;
         }
-        for (bound, count) in le.iter().zip(cumulative) {
-            self.sample("_bucket", labels, Some(("le", bound)), Value::U64(*count));
+        let exemplars = if self.format == Format::OpenMetrics && h.native.is_none() {
+            h.exemplars
+        } else {
+            &[]
+        };
+        for (i, (bound, count)) in h.le.iter().zip(h.cumulative).enumerate() {
+            let exemplar = exemplars.get(i).and_then(Option::as_ref);
+            self.line(
+                "_bucket",
+                labels,
+                Some(("le", bound)),
+                Value::U64(*count),
+                exemplar,
+            );
         }
-        let count = cumulative.last().copied().unwrap_or(0);
+        let count = h.cumulative.last().copied().unwrap_or(0);
         self.sample("_count", labels, None, Value::U64(count));
         // OpenMetrics: with negative thresholds the sum is no longer a
         // counter, and the MetricPoint "MUST NOT contain a sum value".
-        let negative_thresholds = le.first().is_some_and(|b| b.starts_with('-'));
+        let negative_thresholds = h.le.first().is_some_and(|b| b.starts_with('-'));
         if !(self.format == Format::OpenMetrics && negative_thresholds) {
-            self.sample("_sum", labels, None, Value::F64(sum));
+            self.sample("_sum", labels, None, Value::F64(h.sum));
         }
     }
 
@@ -173,7 +154,19 @@ impl<'a> FamilyWriter<'a> {
         extra: Option<(&str, &str)>,
         value: Value,
     ) {
-        let labels = labels.into();
+        self.line(suffix, labels.into(), extra, value, None);
+    }
+
+    /// [`sample`](Self::sample), with an exemplar after the value
+    /// (OpenMetrics only; the caller passes none in other formats).
+    fn line(
+        &mut self,
+        suffix: &str,
+        labels: Labels<'_>,
+        extra: Option<(&str, &str)>,
+        value: Value,
+        exemplar: Option<&Exemplar>,
+    ) {
         if self.format == Format::Protobuf {
             let value_field = match self.kind {
                 MetricType::Counter => field::METRIC_COUNTER,
@@ -223,6 +216,9 @@ impl<'a> FamilyWriter<'a> {
         }
         buf.push(b' ');
         write_value(buf, value);
+        if let Some(exemplar) = exemplar {
+            write_exemplar(buf, exemplar);
+        }
         buf.push(b'\n');
     }
 }
@@ -254,6 +250,44 @@ impl FamilyWriter<'_> {
         body(buf);
         protobuf::end(buf, value);
         protobuf::end(buf, at);
+    }
+}
+
+/// One histogram series as [`FamilyWriter::histogram_sample`] writes it.
+///
+/// Classic buckets travel in every format; native buckets in protobuf
+/// only; exemplars in OpenMetrics (on classic buckets) and protobuf (on
+/// classic buckets, or in the histogram for native ones, timestamped ones
+/// only, as Prometheus requires). Text 0.0.4 has no exemplars.
+#[derive(Debug, Clone, Copy)]
+pub struct HistogramSample<'a> {
+    /// The rendered classic bounds, the last `+Inf`.
+    pub le: &'a [Box<str>],
+    /// Cumulative counts, one per entry of `le`.
+    pub cumulative: &'a [u64],
+    /// The observation count (protobuf `sample_count`: at least the
+    /// native buckets' total).
+    pub count: u64,
+    /// The sum of observations.
+    pub sum: f64,
+    /// The native buckets, if any.
+    pub native: Option<&'a NativeSnapshot>,
+    /// Exemplars: per classic bucket (index as in `le`) for a histogram
+    /// with classic buckets, else the native buckets' recent ones.
+    pub exemplars: &'a [Option<Exemplar>],
+}
+
+/// ` # {labels} value [timestamp]` (OpenMetrics).
+fn write_exemplar(buf: &mut Vec<u8>, exemplar: &Exemplar) {
+    buf.put(" # {");
+    buf.put(exemplar.labels());
+    buf.put("} ");
+    write_value(buf, Value::F64(exemplar.value()));
+    if let Some((secs, nanos)) = exemplar.unix_time() {
+        // Seconds as a float: microsecond precision for present-day times,
+        // finer than the milliseconds scrapers keep.
+        buf.put(" ");
+        write_value(buf, Value::F64(secs as f64 + f64::from(nanos) / 1e9));
     }
 }
 

@@ -1,6 +1,7 @@
 //! Histograms: observations counted into fixed (classic) buckets, native
 //! (sparse exponential) buckets, or both, without locks.
 
+mod exemplars;
 mod native;
 mod schema;
 mod sparse;
@@ -10,13 +11,21 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use crate::buckets::Buckets;
-use crate::encoding::{format_float, FamilyWriter, Labels, MetricType};
+use crate::encoding::{
+    format_float, Exemplar, ExemplarError, ExemplarLabels, FamilyWriter, HistogramSample, Labels,
+    MetricType,
+};
 use crate::invalid::InvalidValue;
 use crate::metric::Metric;
 
 pub use crate::encoding::NativeSnapshot;
+use exemplars::ExemplarSlots;
 pub use native::{NativeBuckets, NativeBucketsError};
 use sparse::{NativeSeries, Observed};
+
+/// How many exemplars a native-only histogram keeps (one per group of
+/// buckets, so that they spread over the range of values).
+const NATIVE_EXEMPLARS: usize = 8;
 
 /// The bucket layout shared by every series of a histogram family: the
 /// classic bounds with their `le` label values rendered once, and the
@@ -158,6 +167,7 @@ pub struct Histogram {
     // f64 bits.
     sum: AtomicU64,
     native: Option<NativeSeries>,
+    exemplars: ExemplarSlots,
 }
 
 /// One consistent reading of a histogram.
@@ -225,19 +235,73 @@ impl Histogram {
         Ok(())
     }
 
-    /// Counts `v` in its classic bucket.
+    /// Records one observation with an exemplar (labels such as a trace
+    /// id, see [`Exemplar`]), kept as the latest of the bucket the value
+    /// falls in. The observation is recorded even when the exemplar is
+    /// refused (labels over 128 code points, an invalid label name); a
+    /// non-finite value is refused as [`observe`](Self::observe) refuses
+    /// it. Costs an allocation for the exemplar; `observe` is unchanged.
+    ///
+    /// ```
+    /// use metrics_core::{Buckets, Histogram};
+    /// let h = Histogram::new(Buckets::new(&[0.1, 1.0]));
+    /// h.observe_with_exemplar(0.7, &[("trace_id", "4bf92f3577b34da6")], None).unwrap();
+    /// let too_long = "x".repeat(200);
+    /// assert!(h.observe_with_exemplar(0.2, &[("trace_id", too_long.as_str())], None).is_err());
+    /// assert_eq!(h.snapshot().count, 2);
+    /// ```
+    pub fn observe_with_exemplar<L: ExemplarLabels + ?Sized>(
+        &self,
+        v: f64,
+        labels: &L,
+        timestamp: Option<std::time::SystemTime>,
+    ) -> Result<(), ExemplarError> {
+        if !v.is_finite() {
+            return Err(ExemplarError::NonFiniteValue(v));
+        }
+        let exemplar = Exemplar::new(labels, v);
+        self.observe(v);
+        let mut exemplar = exemplar?;
+        if let Some(t) = timestamp {
+            exemplar = exemplar.with_timestamp(t);
+        }
+        let (slot, slots) = match (&self.layout.native, self.counts.len()) {
+            (Some(native), 0) => {
+                let index = if v == 0.0 {
+                    0
+                } else {
+                    schema::bucket_index(v.abs(), native.schema())
+                };
+                (
+                    index.rem_euclid(NATIVE_EXEMPLARS as i32) as usize,
+                    NATIVE_EXEMPLARS,
+                )
+            }
+            (_, len) => (self.classic_index(v), len),
+        };
+        self.exemplars.store(slot, slots, exemplar);
+        Ok(())
+    }
+
+    /// The classic bucket `v` falls in (`le` semantics: the first whose
+    /// bound is >= v, which is the number of bounds below v).
     #[inline]
-    fn observe_classic(&self, v: f64) {
+    fn classic_index(&self, v: f64) -> usize {
         let bounds = &self.layout.bounds;
-        // `le` semantics: the first bucket whose bound is >= v, which is the
-        // number of bounds below v. Counting is branchless (and vectorizes),
-        // which beats both an early-exit scan and binary search on the
-        // short lists histograms usually have: no mispredicted branches.
-        let i = if bounds.len() <= 16 {
+        // Counting is branchless (and vectorizes), which beats both an
+        // early-exit scan and binary search on the short lists histograms
+        // usually have: no mispredicted branches.
+        if bounds.len() <= 16 {
             bounds.iter().map(|b| usize::from(*b < v)).sum()
         } else {
             bounds.partition_point(|b| *b < v)
-        };
+        }
+    }
+
+    /// Counts `v` in its classic bucket.
+    #[inline]
+    fn observe_classic(&self, v: f64) {
+        let i = self.classic_index(v);
         if let Some(bucket) = self.counts.get(i) {
             // Relaxed: see the type's docs.
             bucket.fetch_add(1, Ordering::Relaxed);
@@ -332,6 +396,7 @@ impl Metric for Histogram {
             counts: (0..classic).map(|_| AtomicU64::new(0)).collect(),
             sum: AtomicU64::new(0),
             native: layout.native.map(NativeSeries::new),
+            exemplars: ExemplarSlots::default(),
         }
     }
 
@@ -339,21 +404,27 @@ impl Metric for Histogram {
         // One reading of every bucket, on the stack (at most 65 buckets).
         let mut cumulative = [0u64; Buckets::MAX + 1];
         let n = self.counts.len().min(cumulative.len());
-        let classic_count = self.read_cumulative(&mut cumulative[..n]);
+        let mut count = self.read_cumulative(&mut cumulative[..n]);
         let sum = f64::from_bits(self.sum.load(Ordering::Relaxed));
-        let Some(native) = &self.native else {
-            out.histogram(labels, &self.layout.le, &cumulative[..n], sum);
-            return;
-        };
-        let native = native.snapshot();
-        // The count covers both readings (Prometheus refuses a native
-        // histogram whose buckets hold more than its count).
-        let count = classic_count.max(native.count());
-        if n == 0 {
-            cumulative[0] = count;
+        let native = self.native.as_ref().map(NativeSeries::snapshot);
+        if let Some(native) = &native {
+            // The count covers both readings (Prometheus refuses a native
+            // histogram whose buckets hold more than its count).
+            count = count.max(native.count());
+            if n == 0 {
+                cumulative[0] = count;
+            }
         }
-        let classic = &cumulative[..n.max(1)];
-        out.native_histogram(labels, &self.layout.le, classic, count, sum, &native);
+        let exemplars = self.exemplars.read();
+        let sample = HistogramSample {
+            le: &self.layout.le,
+            cumulative: &cumulative[..n.max(1)],
+            count,
+            sum,
+            native: native.as_ref(),
+            exemplars: &exemplars,
+        };
+        out.histogram_sample(labels, &sample);
     }
 }
 
