@@ -133,6 +133,7 @@ pub fn derive_label_set(input: TokenStream) -> TokenStream {
 /// | `#[metrics(name = "...")]` | field | the name instead of the field's |
 /// | `#[metrics(unit = "...")]` | field | a unit (`seconds`, `bytes`, ...), appended to the name and exposed as OpenMetrics `# UNIT` |
 /// | `#[metrics(buckets = <const expr>)]` | histogram field | a `Buckets` constant expression, checked at compile time (default: `Buckets::DEFAULT`) |
+/// | `#[metrics(native)]`, `#[metrics(native = <const expr>)]` | histogram field | native (sparse exponential) buckets, `NativeBuckets::DEFAULT` or the given `NativeBuckets` constant, checked at compile time; with `buckets` too, both kinds |
 /// | `#[metrics(max_series = <expr>)]` | sparse family field | series cap (default 10,000); label sets beyond it share one overflow series |
 /// | `#[metrics(help = "...")]` | field | help text instead of the doc comment |
 /// | `#[metrics(flatten)]` | field | a nested metrics struct whose families are exposed with their own names |
@@ -141,8 +142,8 @@ pub fn derive_label_set(input: TokenStream) -> TokenStream {
 /// unit; a unit the name already ends with; two fields exposing one name
 /// (also after the `_total`, `_bucket`, `_count`, `_sum` suffixes); a
 /// counter named `..._total`; invalid, reserved (`le` on histograms,
-/// `quantile`, leading `__`) or repeated label names; `buckets` on a
-/// non-histogram; `max_series` on a dense family; buckets that are empty,
+/// `quantile`, leading `__`) or repeated label names; `buckets` or `native` on a
+/// non-histogram; a bad native bucket factor or schema; `max_series` on a dense family; buckets that are empty,
 /// unsorted, duplicated, NaN or infinite; a field that is not a metric; an
 /// unknown attribute (with the closest known one suggested). All mistakes of
 /// a struct are reported in one compile.

@@ -139,26 +139,52 @@ impl NativeBuckets {
     }
 
     /// Observations with `|v| <= threshold` count in the zero bucket.
-    /// Raises the maximum zero threshold to match if it was lower.
-    pub const fn with_zero_threshold(mut self, threshold: f64) -> Self {
+    /// Raises the maximum zero threshold to match if it was lower. Refused
+    /// when negative, NaN or infinite.
+    pub const fn try_with_zero_threshold(
+        mut self,
+        threshold: f64,
+    ) -> Result<Self, NativeBucketsError> {
         if !(threshold >= 0.0 && threshold.is_finite()) {
-            panic!("{}", NativeBucketsError::ZeroThreshold.message());
+            return Err(NativeBucketsError::ZeroThreshold);
         }
         self.zero_threshold = threshold;
         if self.max_zero_threshold < threshold {
             self.max_zero_threshold = threshold;
         }
-        self
+        Ok(self)
+    }
+
+    /// [`try_with_zero_threshold`](Self::try_with_zero_threshold),
+    /// panicking on a bad threshold: in a `const` item, a compile error.
+    pub const fn with_zero_threshold(self, threshold: f64) -> Self {
+        match self.try_with_zero_threshold(threshold) {
+            Ok(b) => b,
+            Err(e) => panic!("{}", e.message()),
+        }
     }
 
     /// How far the zero bucket may widen to keep within the bucket limit
-    /// (default: not at all).
-    pub const fn with_max_zero_threshold(mut self, threshold: f64) -> Self {
+    /// (default: not at all). Refused when below the zero threshold or not
+    /// finite.
+    pub const fn try_with_max_zero_threshold(
+        mut self,
+        threshold: f64,
+    ) -> Result<Self, NativeBucketsError> {
         if !(threshold >= self.zero_threshold && threshold.is_finite()) {
-            panic!("{}", NativeBucketsError::ZeroThreshold.message());
+            return Err(NativeBucketsError::ZeroThreshold);
         }
         self.max_zero_threshold = threshold;
-        self
+        Ok(self)
+    }
+
+    /// [`try_with_max_zero_threshold`](Self::try_with_max_zero_threshold),
+    /// panicking on a bad threshold: in a `const` item, a compile error.
+    pub const fn with_max_zero_threshold(self, threshold: f64) -> Self {
+        match self.try_with_max_zero_threshold(threshold) {
+            Ok(b) => b,
+            Err(e) => panic!("{}", e.message()),
+        }
     }
 
     /// The most buckets (positive and negative together) a series keeps;
