@@ -284,6 +284,22 @@ mod tests {
     }
 
     #[test]
+    fn bad_thresholds_are_refused_without_panicking() {
+        assert_eq!(
+            NativeBuckets::DEFAULT.try_with_zero_threshold(f64::NAN),
+            Err(NativeBucketsError::ZeroThreshold)
+        );
+        assert_eq!(
+            NativeBuckets::DEFAULT.try_with_max_zero_threshold(0.0),
+            Err(NativeBucketsError::ZeroThreshold)
+        );
+        let ok = NativeBuckets::DEFAULT
+            .try_with_zero_threshold(0.001)
+            .unwrap();
+        assert_eq!(ok.max_zero_threshold(), 0.001);
+    }
+
+    #[test]
     fn the_default_is_prometheus_recommendation() {
         let d = NativeBuckets::default();
         assert_eq!(d.zero_threshold(), 2f64.powi(-128));
