@@ -2,17 +2,20 @@
 //! scraping the endpoint every second, once negotiating OpenMetrics and
 //! once forced to text 0.0.4, and over protobuf with native histograms
 //! enabled, queried through its HTTP API (native quantiles checked against
-//! the exact ones and against classic buckets); and a Pushgateway
+//! the exact ones and against classic buckets), with exemplars on classic
+//! buckets stored from both OpenMetrics and protobuf scrapes and read back
+//! through `query_exemplars`; and a Pushgateway
 //! (`prometheus-pushgateway`) receiving pushes. Under `CI` a
 //! missing binary fails these tests; elsewhere they are skipped.
 
 use std::io::Write;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use integration_tests::servers::{
-    query, start_example, start_prometheus, start_prometheus_with, start_pushgateway, wait_for,
+    encode_query, query, start_example, start_prometheus, start_prometheus_with, start_pushgateway,
+    wait_for,
 };
 use integration_tests::{free_port, http_get, require_binary, TestServer};
 use metrics_core::process::ProcessCollector;
@@ -328,6 +331,189 @@ fn prometheus_computes_native_quantiles_from_the_protobuf_scrape() {
     assert!(
         between <= native_bound + classic_bound,
         "native {native_q} vs classic {classic_q}: {between:.4}"
+    );
+}
+
+/// Trace ids as W3C Trace Context writes them: 32 hex digits.
+const TRACE_TIMED: &str = "4bf92f3577b34da6a3ce929d0e0e4736";
+const TRACE_UNTIMED: &str = "0af7651916cd43dd8448eb211c80319c";
+
+/// Serves a classic histogram with two exemplars (one timestamped on the
+/// 0.5 bucket, one without a timestamp on +Inf) and plain observations
+/// to a Prometheus started with `flags`, which must negotiate `format`
+/// (`openmetrics` or `protobuf`); waits until `/api/v1/query_exemplars`
+/// returns both exemplars and checks their bucket, labels, values and
+/// timestamps, and that the scrape is healthy.
+fn exemplars_reach_prometheus(job: &str, flags: &[&str], format: &str) {
+    const NAME: &str = "e2e_exemplar_latency_seconds";
+    let h = Arc::new(Histogram::new(Buckets::new(&[0.1, 0.5, 1.0, 5.0])));
+    let registry = Arc::new(Registry::new());
+    registry
+        .register_metric(
+            Metadata::new(NAME, "Latency, with exemplars.").with_unit("seconds"),
+            h.clone(),
+        )
+        .unwrap();
+    let started = SystemTime::now();
+    for v in [0.05, 0.2, 0.7, 2.0] {
+        h.observe(v);
+    }
+    let timed_at = SystemTime::now();
+    h.observe_with_exemplar(0.3, &[("trace_id", TRACE_TIMED)], Some(timed_at))
+        .unwrap();
+    // Without a timestamp Prometheus gives it the scrape's.
+    h.observe_with_exemplar(7.5, &[("trace_id", TRACE_UNTIMED)], None)
+        .unwrap();
+    let unix = |t: SystemTime| t.duration_since(UNIX_EPOCH).unwrap().as_secs_f64();
+
+    let server = TestServer::start(Endpoint::builder(registry.clone()).build().unwrap());
+    let target = server.addr;
+    let config = format!(
+        "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n\
+         scrape_configs:\n\
+         \x20 - job_name: {job}\n    static_configs:\n      - targets: ['{target}']\n"
+    );
+    let Some((_prometheus, api)) = start_prometheus_with(&config, &[], flags) else {
+        return;
+    };
+
+    // From a minute before the observations to a minute from now.
+    let exemplars = || -> serde_json::Value {
+        let path = format!(
+            "/api/v1/query_exemplars?query={}&start={:.3}&end={:.3}",
+            encode_query(&format!("{NAME}_bucket")),
+            unix(started) - 60.0,
+            unix(SystemTime::now()) + 60.0,
+        );
+        let r = http_get(api, "GET", &path, &[]).unwrap();
+        assert_eq!(r.status, 200, "{path}: {}", r.text());
+        serde_json::from_str(&r.text()).unwrap_or_else(|e| panic!("{e}: {}", r.text()))
+    };
+    let targets = || {
+        http_get(api, "GET", "/api/v1/targets", &[])
+            .map(|r| r.text())
+            .unwrap_or_else(|e| e.to_string())
+    };
+    // On a timeout the target's state says why (the scrape error, for a
+    // rejected body).
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let series = loop {
+        let answer = exemplars();
+        let series = answer["data"].as_array().cloned().unwrap_or_default();
+        let found = series
+            .iter()
+            .flat_map(|s| s["exemplars"].as_array().cloned().unwrap_or_default())
+            .count();
+        if found >= 2 {
+            break series;
+        }
+        if Instant::now() > deadline {
+            panic!(
+                "{job}: no exemplars within 30 s; query_exemplars: {answer}; \
+                 targets: {}",
+                targets()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    };
+
+    // One series per bucket that has an exemplar, each with its one
+    // exemplar (repeated scrapes of the same exemplar are not stored
+    // again).
+    let bucket = |le: &str| {
+        let matching: Vec<&serde_json::Value> = series
+            .iter()
+            .filter(|s| s["seriesLabels"]["le"] == le)
+            .collect();
+        assert_eq!(matching.len(), 1, "{job}: le {le}: {series:?}");
+        let s = matching[0];
+        assert_eq!(s["seriesLabels"]["__name__"], format!("{NAME}_bucket"));
+        assert_eq!(s["seriesLabels"]["job"], job);
+        let exemplars = s["exemplars"].as_array().unwrap();
+        assert_eq!(exemplars.len(), 1, "{job}: le {le}: {s}");
+        let e = exemplars[0].clone();
+        let labels = e["labels"].as_object().unwrap();
+        assert_eq!(labels.len(), 1, "{job}: le {le}: {e}");
+        let value: f64 = e["value"].as_str().unwrap().parse().unwrap();
+        let timestamp = e["timestamp"].as_f64().unwrap();
+        (
+            labels["trace_id"].as_str().unwrap().to_owned(),
+            value,
+            timestamp,
+        )
+    };
+    assert_eq!(series.len(), 2, "{job}: {series:?}");
+    let (trace, value, timestamp) = bucket("0.5");
+    assert_eq!(trace, TRACE_TIMED);
+    assert_eq!(value, 0.3);
+    // Prometheus keeps milliseconds (from the seconds as a float, in
+    // OpenMetrics: possibly one millisecond less).
+    let sent = unix(timed_at);
+    assert!(
+        (timestamp - sent).abs() <= 0.0011,
+        "{job}: timestamp {timestamp}, sent {sent}"
+    );
+    let (trace, value, timestamp) = bucket("+Inf");
+    assert_eq!(trace, TRACE_UNTIMED);
+    assert_eq!(value, 7.5);
+    // A scrape's time.
+    assert!(
+        timestamp >= unix(started) - 0.001 && timestamp <= unix(SystemTime::now()),
+        "{job}: timestamp {timestamp}"
+    );
+
+    // The scrape is healthy and its samples are in, the explicit +Inf
+    // bucket (protobuf sends it when it holds an exemplar) counted once.
+    assert_eq!(
+        query_value(api, &format!("up{{job=\"{job}\"}}")),
+        Some(1.0),
+        "{}",
+        targets()
+    );
+    let state = targets();
+    assert!(state.contains("\"lastError\":\"\""), "{state}");
+    assert_eq!(query_value(api, &format!("{NAME}_count")), Some(6.0));
+    assert_eq!(
+        query_value(api, &format!("{NAME}_bucket{{le=\"+Inf\"}}")),
+        Some(6.0)
+    );
+    assert_eq!(
+        query_value(api, &format!("{NAME}_bucket{{le=\"0.5\"}}")),
+        Some(3.0)
+    );
+    let served = |format: &str| {
+        metrics_core::testing::sample_value(
+            &registry,
+            "metrics_http_scrapes_total",
+            &[("format", format), ("encoding", "gzip")],
+        )
+        .unwrap_or(0.0)
+    };
+    assert!(served(format) >= 1.0, "{job}: not served as {format}");
+    let others = ["openmetrics", "protobuf", "text"];
+    for other in others.into_iter().filter(|f| *f != format) {
+        assert_eq!(served(other), 0.0, "{job}: served as {other}");
+    }
+}
+
+#[test]
+fn prometheus_stores_exemplars_from_the_openmetrics_scrape() {
+    // With exemplar storage alone, Prometheus 2.42 asks for OpenMetrics
+    // first.
+    exemplars_reach_prometheus(
+        "openmetrics",
+        &["--enable-feature=exemplar-storage"],
+        "openmetrics",
+    );
+}
+
+#[test]
+fn prometheus_stores_exemplars_from_the_protobuf_scrape() {
+    // With native histograms enabled too, it asks for protobuf first.
+    exemplars_reach_prometheus(
+        "protobuf",
+        &["--enable-feature=exemplar-storage,native-histograms"],
+        "protobuf",
     );
 }
 
