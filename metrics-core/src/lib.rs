@@ -137,7 +137,7 @@ pub use counter::Counter;
 pub use encoding::{Exemplar, ExemplarError, ExemplarLabels};
 pub use family::{Family, Handle, DEFAULT_MAX_SERIES, OVERFLOW_LABEL_VALUE};
 pub use field::Metrics;
-pub use format::Format;
+pub use format::{Escaping, Exposition, Format, OpenMetricsVersion, TextVersion};
 pub use gauge::Gauge;
 pub use global::{Global, GlobalRegistrationError};
 pub use histogram::{
@@ -166,7 +166,9 @@ pub mod __private {
     pub use crate::encoding::Families;
     pub use crate::field::{check_options, domain_len, FieldOptions};
     pub use crate::global::{Registration, GLOBAL_COLLECTORS};
-    pub use crate::name::{check_labels, check_name, ends_with, str_eq};
+    pub use crate::name::{
+        check_labels, check_labels_in, check_name, ends_with, str_eq, NameRules,
+    };
     pub use crate::timed::{error_of, ReturnOutcome, TimedSite, Timer, WithInFlight, TIMED_SITES};
     pub use crate::{
         Buckets, Collector, DenseLabelSet, ErrorTarget, LabelField, LabelSet, LabelValue, Metadata,

@@ -1,9 +1,14 @@
 //! A hyper 1.x endpoint that Prometheus scrapes without surprises, plus a
 //! Pushgateway client for batch jobs.
 //!
-//! * `GET /metrics`: OpenMetrics 1.0.0 when `Accept` prefers it (as
-//!   Prometheus 2.x does), text 0.0.4 otherwise (`?format=text` or
-//!   `?format=openmetrics` forces one); gzip when accepted (`Vary` set);
+//! * `GET /metrics`: negotiated as Prometheus 3 does ([`negotiate`]): the
+//!   `Accept` range of highest quality among protobuf, OpenMetrics 1.0.0
+//!   and 0.0.1, text 1.0.0 and 0.0.4, text 0.0.4 when none fits
+//!   (`?format=text`, `?format=openmetrics` or `?format=protobuf` forces
+//!   one); the exact `Content-Type`, with the `escaping=` scheme echoed when
+//!   the scraper sent one, names outside the legacy character set written
+//!   as that scheme says (legacy-safe when none is named); gzip when
+//!   accepted (`Vary` set);
 //!   `HEAD` answered; optional body cache with a TTL; a scrape timeout
 //!   that serves the last good body instead of hanging; a scrape rate
 //!   limit answering `429` with `Retry-After`; an optional bearer token
@@ -72,7 +77,7 @@ mod stall;
 pub use builder::{EndpointBuilder, ADDR_ENV, TOKEN_ENV};
 pub use endpoint::Endpoint;
 pub use error::Error;
-pub use negotiate::{accepts_gzip, negotiate_format};
+pub use negotiate::{accepts_gzip, negotiate, negotiate_format};
 pub use probes::CheckResult;
 #[cfg(feature = "push")]
 pub use push::{PushError, PushReport, Pushgateway};

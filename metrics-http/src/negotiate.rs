@@ -1,7 +1,8 @@
-//! Content negotiation: which exposition format an `Accept` header asks
-//! for, and whether `Accept-Encoding` allows gzip (RFC 9110 §12.5).
+//! Content negotiation: which exposition an `Accept` header asks for
+//! (format, version, escaping scheme), and whether `Accept-Encoding` allows
+//! gzip (RFC 9110 §12.5).
 
-use metrics_core::Format;
+use metrics_core::{Escaping, Exposition, Format, OpenMetricsVersion, TextVersion};
 
 /// One `type/subtype;param=value;q=0.5` element of an `Accept` header.
 struct MediaRange<'a> {
@@ -58,48 +59,91 @@ fn media_ranges(accept: &str) -> impl Iterator<Item = MediaRange<'_>> {
 /// The protobuf message the protobuf format streams.
 const PROTOBUF_MESSAGE: &str = "io.prometheus.client.MetricFamily";
 
-/// The format for an `Accept` header: protobuf when it is named (with
-/// `proto=io.prometheus.client.MetricFamily;encoding=delimited`) and no
-/// other format is preferred to it, as Prometheus asks with native
-/// histograms enabled; OpenMetrics when it is acceptable with a higher
-/// quality than text 0.0.4; text otherwise (also when the header is
-/// missing or unparsable). Prometheus 2.x sends
-/// `application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1`.
-pub fn negotiate_format(accept: Option<&str>) -> Format {
-    let Some(accept) = accept else {
-        return Format::Text;
+/// What one media range of `Accept` offers: an exposition, and how
+/// specific the range is (2 a full type, 1 `text/*`, 0 `*/*`), which breaks
+/// ties between equal qualities as RFC 9110 has it.
+fn offer(range: &MediaRange<'_>) -> Option<(Exposition, u8)> {
+    let media_type = range.media_type.to_ascii_lowercase();
+    let version = range.param("version");
+    let (exposition, specificity) = match media_type.as_str() {
+        // Only the delimited MetricFamily stream is what is written.
+        "application/vnd.google.protobuf"
+            if range.param("proto") == Some(PROTOBUF_MESSAGE)
+                && range
+                    .param("encoding")
+                    .is_some_and(|e| e.eq_ignore_ascii_case("delimited")) =>
+        {
+            (Exposition::new(Format::Protobuf), 2)
+        }
+        // No version: 0.0.1, as Prometheus' own negotiation reads it.
+        "application/openmetrics-text" => match version {
+            None | Some("0.0.1") => (Exposition::openmetrics(OpenMetricsVersion::V0_0_1), 2),
+            Some("1.0.0") => (Exposition::openmetrics(OpenMetricsVersion::V1_0_0), 2),
+            Some(_) => return None,
+        },
+        "text/plain" => match version {
+            None | Some("0.0.4") => (Exposition::text(TextVersion::V0_0_4), 2),
+            Some("1.0.0") => (Exposition::text(TextVersion::V1_0_0), 2),
+            Some(_) => return None,
+        },
+        // A wildcard is answered in text 0.0.4: protobuf only when named.
+        "text/*" => (Exposition::text(TextVersion::V0_0_4), 1),
+        "*/*" => (Exposition::text(TextVersion::V0_0_4), 0),
+        _ => return None,
     };
-    let mut protobuf = 0.0f32;
-    let mut openmetrics = 0.0f32;
-    let mut text = 0.0f32;
-    let mut any = 0.0f32;
-    for range in media_ranges(accept) {
-        let t = range.media_type.to_ascii_lowercase();
-        match t.as_str() {
-            // Only the delimited MetricFamily stream is what is written.
-            "application/vnd.google.protobuf"
-                if range.param("proto") == Some(PROTOBUF_MESSAGE)
-                    && range
-                        .param("encoding")
-                        .is_some_and(|e| e.eq_ignore_ascii_case("delimited")) =>
-            {
-                protobuf = protobuf.max(range.quality);
-            }
-            "application/openmetrics-text" => openmetrics = openmetrics.max(range.quality),
-            "text/plain" | "text/*" => text = text.max(range.quality),
-            "*/*" => any = any.max(range.quality),
-            _ => {}
+    // An unknown scheme is ignored, as if none were named.
+    let exposition = match range.param("escaping").and_then(Escaping::from_param) {
+        Some(escaping) => exposition.with_escaping(escaping),
+        None => exposition,
+    };
+    Some((exposition, specificity))
+}
+
+/// The exposition an `Accept` header asks for, as Prometheus 3 negotiates:
+/// of the media ranges this endpoint can answer (protobuf as
+/// `proto=io.prometheus.client.MetricFamily;encoding=delimited`,
+/// OpenMetrics 1.0.0 or 0.0.1, text 1.0.0 or 0.0.4, `text/*`, `*/*`), the
+/// one with the highest quality (then the most specific, then the first);
+/// text 0.0.4 when none is acceptable or the header is missing. The range's
+/// `escaping=` parameter, when it names a known scheme, becomes the
+/// exposition's (and is echoed in its `Content-Type`); without one, names
+/// outside the legacy character set are escaped with `underscores`.
+///
+/// Prometheus 3 sends
+/// `application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.5,application/openmetrics-text;version=0.0.1;q=0.4,text/plain;version=1.0.0;escaping=allow-utf-8;q=0.3,text/plain;version=0.0.4;q=0.2,*/*;q=0.1`
+/// (protobuf first, at `q=0.6`, when it scrapes native histograms),
+/// Prometheus 2
+/// `application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1`.
+///
+/// ```
+/// use metrics_core::{Escaping, Format};
+/// use metrics_http::negotiate;
+/// let e = negotiate(Some("text/plain;version=1.0.0;escaping=allow-utf-8;q=0.3,*/*;q=0.1"));
+/// assert_eq!((e.format(), e.escaping()), (Format::Text, Escaping::AllowUtf8));
+/// assert_eq!(e.content_type(), "text/plain; version=1.0.0; charset=utf-8; escaping=allow-utf-8");
+/// ```
+pub fn negotiate(accept: Option<&str>) -> Exposition {
+    let mut best: Option<(f32, u8, Exposition)> = None;
+    for range in media_ranges(accept.unwrap_or("")) {
+        if range.quality <= 0.0 {
+            continue;
+        }
+        let Some((exposition, specificity)) = offer(&range) else {
+            continue;
+        };
+        let better = best.is_none_or(|(quality, spec, _)| {
+            range.quality > quality || (range.quality == quality && specificity > spec)
+        });
+        if better {
+            best = Some((range.quality, specificity, exposition));
         }
     }
-    let text = text.max(any);
-    // Protobuf only when named: a wildcard is answered in text.
-    if protobuf > 0.0 && protobuf >= openmetrics && protobuf >= text {
-        Format::Protobuf
-    } else if openmetrics > 0.0 && openmetrics > text {
-        Format::OpenMetrics
-    } else {
-        Format::Text
-    }
+    best.map_or_else(|| Exposition::new(Format::Text), |(_, _, e)| e)
+}
+
+/// The format [`negotiate`] settles on, without its version or escaping.
+pub fn negotiate_format(accept: Option<&str>) -> Format {
+    negotiate(accept).format()
 }
 
 /// Whether an `Accept-Encoding` header allows gzip (`gzip` or `*` with a
@@ -178,6 +222,152 @@ mod tests {
         ] {
             assert_eq!(negotiate_format(Some(other)), Format::Text, "{other}");
         }
+    }
+
+    const PROMETHEUS_3: &str = "application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.5,application/openmetrics-text;version=0.0.1;q=0.4,text/plain;version=1.0.0;escaping=allow-utf-8;q=0.3,text/plain;version=0.0.4;q=0.2,*/*;q=0.1";
+
+    fn content_type(accept: &str) -> &'static str {
+        negotiate(Some(accept)).content_type()
+    }
+
+    #[test]
+    fn prometheus_3() {
+        let e = negotiate(Some(PROMETHEUS_3));
+        assert_eq!(e.format(), Format::OpenMetrics);
+        assert_eq!(e.escaping(), Escaping::AllowUtf8);
+        assert_eq!(
+            e.content_type(),
+            "application/openmetrics-text; version=1.0.0; charset=utf-8; escaping=allow-utf-8"
+        );
+        // With native histograms: protobuf first, and no scheme named for
+        // it, so UTF-8 names are escaped with `underscores`.
+        let proto_first = format!(
+            "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;\
+             encoding=delimited;q=0.6,{PROMETHEUS_3}"
+        );
+        let e = negotiate(Some(&proto_first));
+        assert_eq!(e.format(), Format::Protobuf);
+        assert_eq!(
+            (e.requested_escaping(), e.escaping()),
+            (None, Escaping::Underscores)
+        );
+        assert_eq!(
+            e.content_type(),
+            "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; \
+             encoding=delimited"
+        );
+        // Prometheus 2's header: OpenMetrics 1.0.0, nothing echoed.
+        assert_eq!(
+            content_type(PROMETHEUS_2),
+            "application/openmetrics-text; version=1.0.0; charset=utf-8"
+        );
+    }
+
+    #[test]
+    fn every_version_and_its_content_type() {
+        for (accept, expected) in [
+            (
+                "text/plain;version=1.0.0;escaping=allow-utf-8",
+                "text/plain; version=1.0.0; charset=utf-8; escaping=allow-utf-8",
+            ),
+            (
+                "text/plain; version=1.0.0",
+                "text/plain; version=1.0.0; charset=utf-8",
+            ),
+            (
+                "text/plain;version=0.0.4;escaping=underscores",
+                "text/plain; version=0.0.4; charset=utf-8; escaping=underscores",
+            ),
+            ("text/plain", "text/plain; version=0.0.4; charset=utf-8"),
+            (
+                "application/openmetrics-text;version=0.0.1;escaping=dots",
+                "application/openmetrics-text; version=0.0.1; charset=utf-8; escaping=dots",
+            ),
+            (
+                "application/openmetrics-text",
+                "application/openmetrics-text; version=0.0.1; charset=utf-8",
+            ),
+            (
+                "application/openmetrics-text;version=\"1.0.0\";escaping=values",
+                "application/openmetrics-text; version=1.0.0; charset=utf-8; escaping=values",
+            ),
+            (
+                "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;\
+                 encoding=delimited;escaping=allow-utf-8",
+                "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; \
+                 encoding=delimited; escaping=allow-utf-8",
+            ),
+            ("*/*", "text/plain; version=0.0.4; charset=utf-8"),
+            (
+                "*/*;escaping=dots",
+                "text/plain; version=0.0.4; charset=utf-8; escaping=dots",
+            ),
+        ] {
+            assert_eq!(content_type(accept), expected, "{accept}");
+        }
+    }
+
+    #[test]
+    fn q_values_decide() {
+        // The higher quality wins, whatever the order.
+        let e = negotiate(Some(
+            "application/openmetrics-text;version=1.0.0;q=0.5,\
+             application/openmetrics-text;version=0.0.1;q=0.7",
+        ));
+        assert_eq!(e.version(), Some("0.0.1"));
+        let e = negotiate(Some(
+            "application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.2,\
+             text/plain;version=1.0.0;escaping=dots;q=0.9",
+        ));
+        assert_eq!(
+            (e.format(), e.version(), e.escaping()),
+            (Format::Text, Some("1.0.0"), Escaping::Dots)
+        );
+        // Equal qualities: the more specific range, then the first.
+        assert_eq!(
+            negotiate_format(Some("*/*;q=0.5,application/openmetrics-text;q=0.5")),
+            Format::OpenMetrics
+        );
+        let e = negotiate(Some("text/plain;version=1.0.0,text/plain;version=0.0.4"));
+        assert_eq!(e.version(), Some("1.0.0"));
+        // The scheme is the chosen range's, not another's.
+        let e = negotiate(Some(
+            "text/plain;version=1.0.0;escaping=allow-utf-8;q=0.3,text/plain;version=0.0.4;q=0.4",
+        ));
+        assert_eq!((e.version(), e.requested_escaping()), (Some("0.0.4"), None));
+    }
+
+    #[test]
+    fn falls_back_to_text_0_0_4() {
+        for accept in [
+            "text/plain;version=2.0.0,application/openmetrics-text;version=2.0.0",
+            "application/json",
+            "application/openmetrics-text;q=0",
+            "",
+            ",;",
+        ] {
+            let e = negotiate(Some(accept));
+            assert_eq!(e, Exposition::new(Format::Text), "{accept}");
+            assert_eq!(e.content_type(), "text/plain; version=0.0.4; charset=utf-8");
+        }
+        assert_eq!(negotiate(None), Exposition::new(Format::Text));
+    }
+
+    #[test]
+    fn unknown_escaping_values_are_ignored() {
+        for scheme in ["unicode", "", "Allow-UTF-8", "dotz", "utf-8"] {
+            let accept = format!("text/plain;version=1.0.0;escaping={scheme}");
+            let e = negotiate(Some(&accept));
+            assert_eq!(
+                (e.version(), e.requested_escaping(), e.escaping()),
+                (Some("1.0.0"), None, Escaping::Underscores),
+                "{accept}"
+            );
+            assert_eq!(e.content_type(), "text/plain; version=1.0.0; charset=utf-8");
+        }
+        // A quoted known value is a known value.
+        let e = negotiate(Some("text/plain;escaping=\"dots\""));
+        assert_eq!(e.requested_escaping(), Some(Escaping::Dots));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The scrape pipeline, in the order a scrape meets it: the rate limit,
-//! format negotiation, the body cache, encoding (on the blocking pool,
+//! negotiation (format, version, escaping scheme), the body cache (one
+//! body per format and scheme), encoding (on the blocking pool,
 //! bounded, within the scrape timeout, else the last good body), and gzip.
 
 use std::sync::{Arc, Mutex, OnceLock};
@@ -10,10 +11,10 @@ use http_body_util::Full;
 use hyper::header::{self, HeaderValue};
 use hyper::http::request::Parts;
 use hyper::{Response, StatusCode};
-use metrics_core::Format;
+use metrics_core::{Escaping, Exposition, Format};
 use tokio::sync::Semaphore;
 
-use crate::negotiate::{accepts_gzip, negotiate_format};
+use crate::negotiate::{accepts_gzip, negotiate};
 use crate::response::{self, Body};
 use crate::self_metrics::{CacheLabel, EncodingLabel, FormatLabel, HttpMetrics};
 use crate::settings::{RegistrySource, ScrapeSettings};
@@ -65,34 +66,45 @@ struct Encoded {
     at: Instant,
 }
 
+/// Bodies kept: one per format and escaping scheme.
+const BODIES: usize = 3 * Escaping::ALL.len();
+
 /// What the blocking encode needs, shared with it.
 struct Encoder {
     registry: RegistrySource,
     metrics: Option<Arc<HttpMetrics>>,
-    /// Last good body per format (index: [`format_index`]).
-    last: [Mutex<Option<Arc<Encoded>>>; 3],
+    /// Last good body per body kind (index: [`body_index`]).
+    last: [Mutex<Option<Arc<Encoded>>>; BODIES],
 }
 
-fn format_index(format: Format) -> usize {
-    match format {
+/// Which cached body answers an exposition. The body depends on the format
+/// and the escaping scheme in effect (a scheme not asked for is
+/// `underscores`, so asking for it explicitly shares the body); the
+/// version does not change it (text 1.0.0 differs from 0.0.4, and
+/// OpenMetrics 0.0.1 from 1.0.0, only in what the scraper may be sent,
+/// which the scheme already says), and the `Content-Type` is made from the
+/// negotiated exposition for each response.
+fn body_index(exposition: Exposition) -> usize {
+    let format = match exposition.format() {
         Format::Text => 0,
         Format::OpenMetrics => 1,
         Format::Protobuf => 2,
-    }
+    };
+    format * Escaping::ALL.len() + exposition.escaping().index()
 }
 
 impl Encoder {
-    fn last(&self, format: Format) -> Option<Arc<Encoded>> {
-        self.last[format_index(format)]
+    fn last(&self, exposition: Exposition) -> Option<Arc<Encoded>> {
+        self.last[body_index(exposition)]
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clone()
     }
 
-    fn encode(&self, format: Format) -> Arc<Encoded> {
+    fn encode(&self, exposition: Exposition) -> Arc<Encoded> {
         let start = Instant::now();
         let mut body = Vec::with_capacity(64 * 1024);
-        let stats = self.registry.get().encode_into(format, &mut body);
+        let stats = self.registry.get().encode_into(exposition, &mut body);
         if let Some(m) = &self.metrics {
             m.scrape_duration.observe(start.elapsed().as_secs_f64());
             m.series
@@ -105,7 +117,7 @@ impl Encoder {
             gzip: OnceLock::new(),
             at: Instant::now(),
         });
-        *self.last[format_index(format)]
+        *self.last[body_index(exposition)]
             .lock()
             .unwrap_or_else(|e| e.into_inner()) = Some(Arc::clone(&encoded));
         encoded
@@ -133,7 +145,7 @@ impl Scrape {
             encoder: Arc::new(Encoder {
                 registry,
                 metrics,
-                last: [Mutex::new(None), Mutex::new(None), Mutex::new(None)],
+                last: std::array::from_fn(|_| Mutex::new(None)),
             }),
             encodes: Arc::new(Semaphore::new(MAX_CONCURRENT_ENCODES)),
         }
@@ -164,9 +176,11 @@ impl Scrape {
                 _ => None,
             })
         });
-        let format = forced.unwrap_or_else(|| {
-            negotiate_format(headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()))
-        });
+        let exposition = forced.map_or_else(
+            || negotiate(headers.get(header::ACCEPT).and_then(|v| v.to_str().ok())),
+            Exposition::new,
+        );
+        let format = exposition.format();
         let gzip = cfg!(feature = "gzip")
             && self.settings.gzip
             && accepts_gzip(
@@ -175,7 +189,7 @@ impl Scrape {
                     .and_then(|v| v.to_str().ok()),
             );
 
-        let Some((encoded, stale)) = self.body(format).await else {
+        let Some((encoded, stale)) = self.body(exposition).await else {
             return response::text(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "scrape timed out and no earlier body exists\n",
@@ -209,7 +223,7 @@ impl Scrape {
         let h = response.headers_mut();
         h.insert(
             header::CONTENT_TYPE,
-            HeaderValue::from_static(format.content_type()),
+            HeaderValue::from_static(exposition.content_type()),
         );
         h.insert(
             header::VARY,
@@ -223,12 +237,16 @@ impl Scrape {
         response
     }
 
-    /// The body for `format`: from the cache when fresh, else encoded now
-    /// on the blocking pool within the scrape timeout, else the last good
-    /// body marked stale. `None`: timed out with nothing to fall back on.
-    async fn body(&self, format: Format) -> Option<(Arc<Encoded>, bool)> {
+    /// The body for `exposition`: from the cache when fresh, else encoded
+    /// now on the blocking pool within the scrape timeout, else the last
+    /// good body marked stale. `None`: timed out with nothing to fall back
+    /// on.
+    async fn body(&self, exposition: Exposition) -> Option<(Arc<Encoded>, bool)> {
         if let Some(ttl) = self.settings.cache_ttl {
-            let fresh = self.encoder.last(format).filter(|e| e.at.elapsed() < ttl);
+            let fresh = self
+                .encoder
+                .last(exposition)
+                .filter(|e| e.at.elapsed() < ttl);
             if let Some(m) = self.metrics() {
                 let lookup = if fresh.is_some() {
                     CacheLabel::Hit
@@ -247,7 +265,7 @@ impl Scrape {
             let encoder = Arc::clone(&self.encoder);
             let task = tokio::task::spawn_blocking(move || {
                 let _permit = permit;
-                encoder.encode(format)
+                encoder.encode(exposition)
             });
             task.await.ok()
         };
@@ -255,7 +273,7 @@ impl Scrape {
             Ok(Some(encoded)) => Some((encoded, false)),
             // Timed out (the encode goes on and refreshes the cache), or
             // the encode failed: the last good body, if any.
-            _ => self.encoder.last(format).map(|e| (e, true)),
+            _ => self.encoder.last(exposition).map(|e| (e, true)),
         }
     }
 }

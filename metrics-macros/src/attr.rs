@@ -255,6 +255,18 @@ impl SpannedName {
     }
 }
 
+/// The rule a label name broke, and how to allow it (`opt_in`, where the
+/// attribute that does goes) when UTF-8 names would.
+pub(crate) fn label_message(e: metrics_names::NameError, name: &str, opt_in: &str) -> String {
+    let message = e.label_message();
+    let utf8 = metrics_names::NameRules::Utf8;
+    if metrics_names::validate_label_name_in(utf8, name).is_ok() {
+        format!("{message}; `#[label(utf8)]` on the {opt_in} allows any UTF-8 name")
+    } else {
+        message.to_owned()
+    }
+}
+
 /// A key the caller's list allowed but its `match` does not handle: a bug
 /// in this crate, reported as an error at the key rather than a panic.
 pub(crate) fn unexpected_key(meta: &ParseNestedMeta<'_>, key: &str) -> syn::Error {

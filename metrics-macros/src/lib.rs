@@ -47,10 +47,13 @@ use syn::parse_macro_input;
 /// | `#[label(name = "...")]` | enum | the label's name when the enum is used alone (default: the enum's name in snake_case, without a `Label` suffix) |
 /// | `#[label(rename_all = "...")]` | enum | casing of the values: `snake_case` (default), `lowercase`, `UPPERCASE`, `PascalCase`, `camelCase`, `SCREAMING_SNAKE_CASE`, `kebab-case`, `SCREAMING-KEBAB-CASE` |
 /// | `#[label(rename = "...")]` | variant | this value's exact text (any UTF-8, escaped on output) |
+/// | `#[label(utf8)]` | enum | the label's name may be any non-empty UTF-8 (`name = "http.method"`), not only `[a-zA-Z_][a-zA-Z0-9_]*`; a family keyed by it opts in too (`#[metrics(utf8)]`) |
 /// | `#[label(crate = path)]` | enum | where `metrics_core` is, if renamed |
 ///
 /// Compile errors: a variant with data, an enum without variants, a generic
-/// enum, an invalid label name, two variants exposed as the same text.
+/// enum, an invalid label name (empty, starting with `__`, or outside the
+/// legacy character set without `utf8`), two variants exposed as the same
+/// text.
 ///
 /// ```
 /// use metrics_core::LabelValue;
@@ -87,6 +90,7 @@ pub fn derive_label_value(input: TokenStream) -> TokenStream {
 /// | attribute | on | meaning |
 /// | --- | --- | --- |
 /// | `#[label(name = "...")]` | field | the label's name (default: the field's name) |
+/// | `#[label(utf8)]` | struct | label names may be any non-empty UTF-8, not only `[a-zA-Z_][a-zA-Z0-9_]*`; a family keyed by it opts in too (`#[metrics(utf8)]`) |
 /// | `#[label(crate = path)]` | struct | where `metrics_core` is, if renamed |
 ///
 /// Compile errors: tuple or unit structs, enums, generics, an invalid or
@@ -137,9 +141,44 @@ pub fn derive_label_set(input: TokenStream) -> TokenStream {
 /// | `#[metrics(max_series = <expr>)]` | sparse family field | series cap (default 10,000); label sets beyond it share one overflow series |
 /// | `#[metrics(help = "...")]` | field | help text instead of the doc comment |
 /// | `#[metrics(flatten)]` | field | a nested metrics struct whose families are exposed with their own names |
+/// | `#[metrics(utf8)]` | struct or field | UTF-8 names: the metric name (and on the struct, the prefix) and the label names may be any non-empty UTF-8 instead of the legacy `[a-zA-Z_:][a-zA-Z0-9_:]*` / `[a-zA-Z_][a-zA-Z0-9_]*`; each scraper gets them as its `escaping=` asks (quoted, or escaped; legacy-safe when it names none) |
+///
+/// UTF-8 names are opt-in, per struct or field: without `utf8` every legacy
+/// check applies; with it a name is still checked to be non-empty (and a
+/// label name not to start with `__`), and two names that an escaping
+/// scheme would write alike are refused at registration. A legacy name
+/// costs nothing either way: only families with other names take the
+/// escaping path.
+///
+/// ```
+/// use metrics_core::{Counter, Escaping, Exposition, Family, Format, LabelValue, Metrics, Registry};
+///
+/// #[derive(LabelValue, Clone, Copy, PartialEq, Eq)]
+/// #[label(name = "http.request.method", utf8)]
+/// enum Method { Get, Post }
+///
+/// #[derive(Metrics)]
+/// #[metrics(utf8)]
+/// struct Http {
+///     /// Requests served.
+///     #[metrics(name = "http.server.requests")]
+///     requests: Family<Method, Counter>,
+/// }
+///
+/// let http = std::sync::Arc::new(Http::default());
+/// let registry = Registry::new();
+/// registry.register(http.clone()).unwrap();
+/// http.requests[Method::Get].inc();
+/// let utf8 = Exposition::new(Format::Text).with_escaping(Escaping::AllowUtf8);
+/// assert!(registry.encode_to_string(utf8)
+///     .contains("{\"http.server.requests_total\",\"http.request.method\"=\"get\"} 1\n"));
+/// assert!(registry.encode_to_string(Format::Text)
+///     .contains("http_server_requests_total{http_request_method=\"get\"} 1\n"));
+/// ```
 ///
 /// Compile errors, each at the offending token: an invalid name, prefix or
-/// unit; a unit the name already ends with; two fields exposing one name
+/// unit (outside the legacy character set without `utf8`, or empty); a
+/// unit the name already ends with; two fields exposing one name
 /// (also after the `_total`, `_bucket`, `_count`, `_sum` suffixes); a
 /// counter named `..._total`; invalid, reserved (`le` on histograms,
 /// `quantile`, leading `__`) or repeated label names; `buckets` or `native` on a

@@ -9,15 +9,22 @@
 //! registry at run time (names built at run time). The messages are the
 //! same in all three.
 //!
-//! The rules are Prometheus' classic ones, which both text formats accept:
-//! metric names match `[a-zA-Z_:][a-zA-Z0-9_:]*`, label names match
+//! The rules are Prometheus' classic ones by default, which every scraper
+//! accepts: metric names match `[a-zA-Z_:][a-zA-Z0-9_:]*`, label names match
 //! `[a-zA-Z_][a-zA-Z0-9_]*` and must not start with `__` (reserved for
-//! Prometheus' internal labels).
+//! Prometheus' internal labels). A family may opt in to UTF-8 names
+//! ([`NameRules::Utf8`]): any non-empty name, label names still not
+//! starting with `__`. Such names reach scrapers through the
+//! [`Escaping`] scheme they negotiate.
 
 #![no_std]
 #![forbid(unsafe_code)]
 
 use core::fmt;
+
+mod escaping;
+
+pub use escaping::Escaping;
 
 /// What a name names, for messages that say which rule applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -150,6 +157,74 @@ pub const fn validate_label_name(name: &str) -> Result<(), NameError> {
     Ok(())
 }
 
+/// Which names a family accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum NameRules {
+    /// The legacy character set: metric names `[a-zA-Z_:][a-zA-Z0-9_:]*`,
+    /// label names `[a-zA-Z_][a-zA-Z0-9_]*`. The default.
+    #[default]
+    Legacy,
+    /// Any non-empty UTF-8 name (label names still not starting with
+    /// `__`), escaped for each scraper as it negotiates ([`Escaping`]).
+    Utf8,
+}
+
+/// Whether `name` is a legacy-valid metric name, which no escaping scheme
+/// changes and no format quotes.
+pub const fn is_legacy_metric_name(name: &str) -> bool {
+    check(name, true).is_ok()
+}
+
+/// Whether `name` is made of the legacy label name characters
+/// (`[a-zA-Z_][a-zA-Z0-9_]*`), which no escaping scheme changes and no
+/// format quotes. (Whether it is reserved is another question:
+/// [`validate_label_name`].)
+pub const fn is_legacy_label_name(name: &str) -> bool {
+    check(name, false).is_ok()
+}
+
+/// Checks a metric family name under `rules`: the legacy pattern
+/// ([`validate_metric_name`]), or for UTF-8 names only that it is not empty.
+///
+/// ```
+/// use metrics_names::{validate_metric_name_in, NameError, NameRules};
+/// assert!(validate_metric_name_in(NameRules::Utf8, "http.server.duration").is_ok());
+/// assert!(validate_metric_name_in(NameRules::Legacy, "http.server.duration").is_err());
+/// assert_eq!(validate_metric_name_in(NameRules::Utf8, ""), Err(NameError::Empty));
+/// ```
+pub const fn validate_metric_name_in(rules: NameRules, name: &str) -> Result<(), NameError> {
+    match rules {
+        NameRules::Legacy => validate_metric_name(name),
+        NameRules::Utf8 if name.is_empty() => Err(NameError::Empty),
+        NameRules::Utf8 => Ok(()),
+    }
+}
+
+/// Checks a label name under `rules`: the legacy pattern
+/// ([`validate_label_name`]), or for UTF-8 names that it is not empty; in
+/// both, a name starting with `__` is reserved.
+///
+/// ```
+/// use metrics_names::{validate_label_name_in, NameError, NameRules};
+/// assert!(validate_label_name_in(NameRules::Utf8, "service.name").is_ok());
+/// assert_eq!(validate_label_name_in(NameRules::Utf8, "__x.y"), Err(NameError::ReservedPrefix));
+/// ```
+pub const fn validate_label_name_in(rules: NameRules, name: &str) -> Result<(), NameError> {
+    match rules {
+        NameRules::Legacy => validate_label_name(name),
+        NameRules::Utf8 => {
+            let b = name.as_bytes();
+            if b.is_empty() {
+                Err(NameError::Empty)
+            } else if b.len() >= 2 && b[0] == b'_' && b[1] == b'_' {
+                Err(NameError::ReservedPrefix)
+            } else {
+                Ok(())
+            }
+        }
+    }
+}
+
 /// Checks a unit (`seconds`, `bytes`): ASCII letters, digits and `_`.
 pub const fn validate_unit(unit: &str) -> Result<(), &'static str> {
     let b = unit.as_bytes();
@@ -262,9 +337,32 @@ pub const fn is_reserved_label(kind: MetricType, label: &str) -> bool {
 /// Checks the label names of a family of the given type: each valid, none
 /// reserved (`le` on histograms, `quantile`), none twice.
 pub const fn check_labels(kind: MetricType, labels: &[&str]) -> Result<(), &'static str> {
+    check_labels_in(NameRules::Legacy, kind, labels)
+}
+
+/// [`check_labels`] under `rules`: with [`NameRules::Utf8`] the names may be
+/// any UTF-8. (Used by the derive's generated code: a legacy family whose
+/// label type has UTF-8 names is told how to opt in.)
+pub const fn check_labels_in(
+    rules: NameRules,
+    kind: MetricType,
+    labels: &[&str],
+) -> Result<(), &'static str> {
     let mut i = 0;
     while i < labels.len() {
-        if let Err(e) = validate_label_name(labels[i]) {
+        if let Err(e) = validate_label_name_in(rules, labels[i]) {
+            if validate_label_name_in(NameRules::Utf8, labels[i]).is_ok() {
+                return Err(match e {
+                    NameError::InvalidStart => {
+                        "label names must not start with a digit; a family opts in to UTF-8 \
+                         label names with `#[metrics(utf8)]`"
+                    }
+                    _ => {
+                        "label names may contain only ASCII letters, digits and `_`; a family \
+                         opts in to UTF-8 label names with `#[metrics(utf8)]`"
+                    }
+                });
+            }
             return Err(e.label_message());
         }
         if is_reserved_label(kind, labels[i]) {
@@ -335,6 +433,40 @@ mod tests {
         assert!(
             !shown.starts_with("metric") && !shown.starts_with("label"),
             "{shown}"
+        );
+    }
+
+    #[test]
+    fn utf8_names_are_opted_in() {
+        use NameRules::*;
+        for name in ["a.b", "9lives", "😱", "a b", "a-b", "ok"] {
+            assert_eq!(validate_metric_name_in(Utf8, name), Ok(()), "{name}");
+            assert_eq!(validate_label_name_in(Utf8, name), Ok(()), "{name}");
+        }
+        assert!(validate_metric_name_in(Legacy, "a.b").is_err());
+        assert_eq!(validate_metric_name_in(Utf8, ""), Err(NameError::Empty));
+        assert_eq!(validate_label_name_in(Utf8, ""), Err(NameError::Empty));
+        assert_eq!(
+            validate_label_name_in(Utf8, "__a.b"),
+            Err(NameError::ReservedPrefix)
+        );
+        assert!(is_legacy_metric_name("a:b_1") && !is_legacy_metric_name("a.b"));
+        assert!(is_legacy_label_name("a_1") && !is_legacy_label_name("a:b"));
+        assert!(!is_legacy_metric_name("") && !is_legacy_label_name("1a"));
+
+        assert!(check_labels_in(Utf8, MetricType::Counter, &["a.b", "c"]).is_ok());
+        assert!(check_labels_in(Utf8, MetricType::Histogram, &["le"]).is_err());
+        assert!(check_labels_in(Utf8, MetricType::Counter, &["a.b", "a.b"]).is_err());
+        let legacy = check_labels(MetricType::Counter, &["a.b"]).unwrap_err();
+        assert!(legacy.contains("#[metrics(utf8)]"), "{legacy}");
+        let digit = check_labels(MetricType::Counter, &["9"]).unwrap_err();
+        assert!(
+            digit.starts_with(NameError::InvalidStart.label_message()),
+            "{digit}"
+        );
+        assert_eq!(
+            check_labels(MetricType::Counter, &["__a"]),
+            Err(NameError::ReservedPrefix.label_message())
         );
     }
 

@@ -2,6 +2,7 @@
 //! samples, each line built from a cached `name{const labels` prefix.
 
 use super::escape::{escape_into, Sink};
+use super::names::Renaming;
 use super::protobuf::{self, field, metric_type};
 use super::value::write_value;
 use super::{Exemplar, Format, Labels, MetricType, NativeSnapshot, Value};
@@ -27,6 +28,9 @@ pub struct FamilyWriter<'a> {
     // Protobuf: a label value with escapes, unescaped (allocated only if
     // one is met).
     unescaped: String,
+    // A family with UTF-8 names, as the registry decided at registration
+    // (`names.rs`); `None`, the legacy path, for every other family.
+    renaming: Option<&'a mut Renaming>,
 }
 
 impl<'a> FamilyWriter<'a> {
@@ -48,7 +52,15 @@ impl<'a> FamilyWriter<'a> {
             series: 0,
             prefix: scratch,
             unescaped: String::new(),
+            renaming: None,
         }
+    }
+
+    /// Writes this family's names as `renaming` says (a family with UTF-8
+    /// names; `name` is then the escaped name, or the raw one to quote).
+    pub(crate) fn renaming(mut self, renaming: &'a mut Renaming) -> Self {
+        self.renaming = Some(renaming);
+        self
     }
 
     /// The format being written.
@@ -178,6 +190,11 @@ impl<'a> FamilyWriter<'a> {
             });
             return;
         }
+        if let Some(renaming) = self.renaming.as_deref_mut() {
+            let constant = self.const_labels;
+            renaming.sample_line(self.buf, self.name, suffix, constant, labels, extra, value);
+            return;
+        }
         let buf = &mut *self.buf;
         let (constant, has_extra) = (self.const_labels, extra.is_some());
         // One reservation for the whole line (numbers take at most 24
@@ -238,9 +255,15 @@ impl FamilyWriter<'_> {
             protobuf::label_pairs(self.prefix, self.const_labels, &mut self.unescaped);
         }
         buf.extend_from_slice(self.prefix);
-        match labels {
-            Labels::Block(block) => protobuf::label_pairs(buf, block, &mut self.unescaped),
-            Labels::Pairs(pairs) => {
+        match (labels, self.renaming.as_deref_mut()) {
+            (Labels::Block(block), Some(r)) if r.labels => r.protobuf_pairs(buf, block),
+            (Labels::Pairs(pairs), Some(r)) if r.labels => {
+                for pair in pairs {
+                    r.protobuf_pairs(buf, pair);
+                }
+            }
+            (Labels::Block(block), _) => protobuf::label_pairs(buf, block, &mut self.unescaped),
+            (Labels::Pairs(pairs), _) => {
                 for pair in pairs {
                     protobuf::label_pairs(buf, pair, &mut self.unescaped);
                 }
@@ -308,12 +331,22 @@ pub(crate) fn finish_family(buf: &mut Vec<u8>, format: Format, start: FamilyStar
     }
 }
 
+/// How a family's name is written in its header and samples: `name` (the
+/// metric's own, or escaped for the scraper) and whether it is quoted (a
+/// UTF-8 name under `allow-utf-8`, in the text formats).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct FamilyName<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) quoted: bool,
+}
+
 /// Writes the `# HELP`/`# TYPE`/`# UNIT` lines of a family, or in protobuf
 /// the start of its `MetricFamily` message.
 pub(crate) fn write_header(
     buf: &mut Vec<u8>,
     format: Format,
     meta: &Metadata,
+    family: FamilyName<'_>,
     kind: MetricType,
 ) -> FamilyStart {
     let start = FamilyStart(buf.len());
@@ -327,8 +360,8 @@ pub(crate) fn write_header(
             MetricType::Histogram => ("", metric_type::HISTOGRAM),
         };
         protobuf::begin(buf, None);
-        protobuf::key_and_length(buf, field::FAMILY_NAME, meta.name().len() + suffix.len());
-        buf.put(meta.name());
+        protobuf::key_and_length(buf, field::FAMILY_NAME, family.name.len() + suffix.len());
+        buf.put(family.name);
         buf.put(suffix);
         protobuf::string(buf, field::FAMILY_HELP, meta.help());
         protobuf::uint64(buf, field::FAMILY_TYPE, type_value);
@@ -344,8 +377,15 @@ pub(crate) fn write_header(
     };
     let line = |buf: &mut Vec<u8>, keyword: &str| {
         buf.put(keyword);
-        buf.put(meta.name());
-        buf.put(family_suffix);
+        if family.quoted {
+            buf.put("\"");
+            escape_into(family.name, buf, true);
+            buf.put(family_suffix);
+            buf.put("\"");
+        } else {
+            buf.put(family.name);
+            buf.put(family_suffix);
+        }
         buf.put(" ");
     };
     line(buf, "# HELP ");

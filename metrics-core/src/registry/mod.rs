@@ -10,18 +10,21 @@ use crate::lock::RwLock;
 
 mod dropped;
 mod error;
+mod names;
 
 use dropped::DroppedLabelSets;
 pub use error::RegistryError;
+use names::{escaped_family_names, escaped_label_clash, NameFlags, Written};
 
 use crate::encoding::{
-    finish_family, render_label_pairs, write_header, FamilyWriter, Format, MetricType,
+    finish_family, render_label_pairs, write_header, FamilyWriter, Format, MetricType, Renaming,
 };
+use crate::format::Exposition;
 use crate::metadata::Metadata;
 use crate::metric::EncodeMetric;
 use crate::name::{
-    ends_with, ends_with_unit, is_reserved_label, validate_label_name, validate_metric_name,
-    validate_unit,
+    ends_with, ends_with_unit, is_reserved_label, validate_label_name, validate_label_name_in,
+    validate_metric_name_in, validate_unit,
 };
 
 /// Something that exposes metric families: a derived metrics struct, a
@@ -94,6 +97,10 @@ struct Registered {
     collector: Arc<dyn Collector>,
     /// The names its families claimed.
     names: Vec<String>,
+    /// For a collector with UTF-8 names, which names of each family (in
+    /// `collect` order) are outside the legacy character set; `None` when
+    /// none are, so its families take the writer's ordinary path.
+    utf8: Option<Arc<[NameFlags]>>,
 }
 
 struct State {
@@ -125,7 +132,13 @@ pub struct ExpositionStats {
 /// tests (each isolated) or multi-tenant processes. Registration checks every
 /// name (metric, label, unit) and refuses families whose names would clash
 /// after the suffixes the formats add (`_total`, `_bucket`, `_count`,
-/// `_sum`, `_created`, `_info`).
+/// `_sum`, `_created`, `_info`), or, for families with UTF-8 names
+/// ([`Metadata::with_utf8_names`]), once an escaping scheme has rewritten
+/// them (`a.b` and `a_b` both expose `a_b` to a legacy scraper).
+///
+/// Encoding takes a [`Format`], or the [`Exposition`] content negotiation
+/// settled (format, version, escaping scheme): names outside the legacy
+/// character set are written as its scheme says, legacy names as they are.
 ///
 /// ```
 /// use std::sync::Arc;
@@ -188,7 +201,8 @@ impl Registry {
     }
 
     /// An empty registry whose every series carries these constant labels
-    /// (e.g. `[("service", "billing")]`). Values may be any UTF-8.
+    /// (e.g. `[("service", "billing")]`). Values may be any UTF-8; names
+    /// follow the legacy rules.
     pub fn with_const_labels<I, K, V>(labels: I) -> Result<Self, RegistryError>
     where
         I: IntoIterator<Item = (K, V)>,
@@ -260,14 +274,25 @@ impl Registry {
         let mut state = self.state.write();
         // Names claimed by this collector's earlier families.
         let mut claimed: HashMap<String, Owner> = HashMap::new();
+        let mut flags: Vec<NameFlags> = Vec::with_capacity(families.items.len());
         for (metadata, metric) in &families.items {
             let kind = metric.metric_type();
-            self.validate(metadata, &**metric)?;
+            let family_flags = self.validate(metadata, &**metric)?;
+            flags.push(family_flags);
             let owner = Owner {
                 family: metadata.name().to_owned(),
                 kind,
             };
-            for name in family_names(metadata.name(), kind) {
+            let mut names = family_names(metadata.name(), kind);
+            if family_flags.any() {
+                // The same family may expose one name under two schemes.
+                for name in escaped_family_names(metadata.name(), kind) {
+                    if !names.contains(&name) {
+                        names.push(name);
+                    }
+                }
+            }
+            for name in names {
                 if let Some(existing) = state.names.get(&name).or_else(|| claimed.get(&name)) {
                     return Err(RegistryError::NameClash {
                         name,
@@ -288,24 +313,31 @@ impl Registry {
         let names: Vec<String> = claimed.keys().cloned().collect();
         state.names.extend(claimed);
         drop(families);
+        let utf8 = flags.iter().any(|f| f.any()).then(|| flags.into());
         state.collectors.push(Registered {
             id,
             collector,
             names,
+            utf8,
         });
         Ok(id)
     }
 
+    /// Checks a family's names; says which are outside the legacy
+    /// character set (none, unless the family opted in to UTF-8 names).
     fn validate(
         &self,
         metadata: &Metadata,
         metric: &dyn EncodeMetric,
-    ) -> Result<(), RegistryError> {
+    ) -> Result<NameFlags, RegistryError> {
         let name = metadata.name();
         let kind = metric.metric_type();
-        validate_metric_name(name).map_err(|reason| RegistryError::InvalidMetricName {
-            name: name.into(),
-            reason,
+        let rules = metadata.name_rules();
+        validate_metric_name_in(rules, name).map_err(|reason| {
+            RegistryError::InvalidMetricName {
+                name: name.into(),
+                reason,
+            }
         })?;
         let suffix = match kind {
             MetricType::Counter => Some("_total"),
@@ -331,10 +363,12 @@ impl Registry {
         }
         let labels = metric.label_names();
         for (i, label) in labels.iter().enumerate() {
-            validate_label_name(label).map_err(|reason| RegistryError::InvalidLabelName {
-                family: name.into(),
-                label: label.to_string(),
-                reason,
+            validate_label_name_in(rules, label).map_err(|reason| {
+                RegistryError::InvalidLabelName {
+                    family: name.into(),
+                    label: label.to_string(),
+                    reason,
+                }
             })?;
             let label = &**label;
             if is_reserved_label(kind, label) {
@@ -362,7 +396,16 @@ impl Registry {
                 label: label.clone(),
             });
         }
-        Ok(())
+        let flags = NameFlags::of(name, &labels);
+        if flags.labels {
+            if let Some(label) = escaped_label_clash(&labels, &self.const_label_names) {
+                return Err(RegistryError::DuplicateLabelName {
+                    family: name.into(),
+                    label,
+                });
+            }
+        }
+        Ok(flags)
     }
 
     /// Removes a collector: its families are no longer exposed and their
@@ -379,13 +422,21 @@ impl Registry {
         true
     }
 
-    /// Encodes every family into `out`, families sorted by name. The body is
-    /// built one family at a time and written after each, so memory stays
-    /// bounded by the largest family while the output streams.
-    pub fn encode<W: io::Write>(&self, format: Format, mut out: W) -> io::Result<ExpositionStats> {
+    /// Encodes every family into `out`, families sorted by name, in a
+    /// [`Format`] or a negotiated [`Exposition`] (whose escaping scheme
+    /// applies to UTF-8 names; a bare format escapes them to legacy-safe
+    /// names). The body is built one family at a time and written after
+    /// each, so memory stays bounded by the largest family while the output
+    /// streams.
+    pub fn encode<W: io::Write>(
+        &self,
+        exposition: impl Into<Exposition>,
+        mut out: W,
+    ) -> io::Result<ExpositionStats> {
+        let exposition = exposition.into();
         let mut buf = Vec::with_capacity(64 * 1024);
         let mut written = 0;
-        let mut stats = self.encode_with(format, &mut buf, |buf| {
+        let mut stats = self.encode_with(exposition, &mut buf, |buf| {
             if buf.len() >= 32 * 1024 {
                 out.write_all(buf)?;
                 written += buf.len();
@@ -402,11 +453,15 @@ impl Registry {
     /// Appends the exposition to `buf` directly: the fastest way to get a
     /// whole body in memory (what an HTTP endpoint sends), one copy less
     /// than [`encode`](Self::encode) into a `Vec`.
-    pub fn encode_into(&self, format: Format, buf: &mut Vec<u8>) -> ExpositionStats {
+    pub fn encode_into(
+        &self,
+        exposition: impl Into<Exposition>,
+        buf: &mut Vec<u8>,
+    ) -> ExpositionStats {
         let start = buf.len();
         // The flush hook never fails and never drains.
         let mut stats = self
-            .encode_with(format, buf, |_| Ok(()))
+            .encode_with(exposition.into(), buf, |_| Ok(()))
             .unwrap_or_default();
         stats.bytes = buf.len() - start;
         stats
@@ -415,22 +470,32 @@ impl Registry {
     /// Encodes family by family into `buf`, calling `flush` after each.
     fn encode_with(
         &self,
-        format: Format,
+        exposition: Exposition,
         buf: &mut Vec<u8>,
         mut flush: impl FnMut(&mut Vec<u8>) -> io::Result<()>,
     ) -> io::Result<ExpositionStats> {
+        let (format, escaping) = (exposition.format(), exposition.escaping());
         // Snapshot the collectors, so registration never waits for a slow
         // reader of the output.
-        let collectors: Vec<Arc<dyn Collector>> = self
+        type Snapshot = (Arc<dyn Collector>, Option<Arc<[NameFlags]>>);
+        let collectors: Vec<Snapshot> = self
             .state
             .read()
             .collectors
             .iter()
-            .map(|r| Arc::clone(&r.collector))
+            .map(|r| (Arc::clone(&r.collector), r.utf8.clone()))
             .collect();
         let mut families = Families { items: Vec::new() };
-        for c in &collectors {
+        // Which families have UTF-8 names, as registration decided.
+        let mut flags: Vec<NameFlags> = Vec::new();
+        for (c, utf8) in &collectors {
+            let start = families.items.len();
             c.collect(&mut families);
+            if let Some(utf8) = utf8 {
+                flags.resize(start, NameFlags::default());
+                let added = families.items.len() - start;
+                flags.extend((0..added).map(|i| utf8.get(i).copied().unwrap_or_default()));
+            }
         }
         let dropped = DroppedLabelSets::of(&families.items);
         let mut stats = ExpositionStats {
@@ -438,20 +503,32 @@ impl Registry {
             ..ExpositionStats::default()
         };
         dropped.join(&mut families.items);
-        crate::order::sort_by_name(&mut families.items, |f| f.0.name());
+        flags.resize(families.items.len(), NameFlags::default());
+        let mut items: Vec<(&Metadata, &dyn EncodeMetric, NameFlags)> = families
+            .items
+            .iter()
+            .zip(&flags)
+            .map(|(&(metadata, metric), &flags)| (metadata, metric, flags))
+            .collect();
+        crate::order::sort_by_name(&mut items, |f| f.0.name());
 
         let mut scratch = Vec::with_capacity(128);
-        for (metadata, metric) in &families.items {
+        let mut renaming = Renaming::default();
+        for &(metadata, metric, flags) in &items {
             let kind = metric.metric_type();
-            let start = write_header(buf, format, metadata, kind);
+            let written = Written::new(metadata.name(), flags, format, escaping);
+            let start = write_header(buf, format, metadata, written.family_name(), kind);
             let mut writer = FamilyWriter::new(
                 buf,
                 format,
                 kind,
-                metadata.name(),
+                &written.name,
                 &self.const_labels,
                 &mut scratch,
             );
+            if let Some(renaming) = written.renaming(&mut renaming, escaping) {
+                writer = writer.renaming(renaming);
+            }
             metric.encode(&mut writer);
             let series = writer.series();
             finish_family(buf, format, start, series);
@@ -466,10 +543,10 @@ impl Registry {
     }
 
     /// Encodes into a new `String`.
-    pub fn encode_to_string(&self, format: Format) -> String {
+    pub fn encode_to_string(&self, exposition: impl Into<Exposition>) -> String {
         let mut out = Vec::new();
-        self.encode_into(format, &mut out);
-        // Every piece written is UTF-8 (names are ASCII, values are &str).
+        self.encode_into(exposition, &mut out);
+        // Every piece written is UTF-8 (names and values are &str).
         String::from_utf8(out)
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
     }
@@ -489,3 +566,5 @@ fn family_names(name: &str, kind: MetricType) -> Vec<String> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod utf8_tests;

@@ -2,8 +2,9 @@
 //! repeated label names.
 
 use super::parse::LabelStruct;
+use crate::attr::label_message;
 use crate::errors::Errors;
-use metrics_names::validate_label_name;
+use metrics_names::validate_label_name_in;
 
 pub(crate) fn check(s: &LabelStruct<'_>, errors: &mut Errors) {
     if !s.input.generics.params.is_empty() {
@@ -13,8 +14,8 @@ pub(crate) fn check(s: &LabelStruct<'_>, errors: &mut Errors) {
         errors.at(&s.input.ident, "a `LabelSet` needs at least one field");
     }
     for (i, f) in s.fields.iter().enumerate() {
-        if let Err(reason) = validate_label_name(&f.name.text) {
-            let message = reason.label_message();
+        if let Err(reason) = validate_label_name_in(s.rules, &f.name.text) {
+            let message = label_message(reason, &f.name.text, "struct");
             errors.at_span(
                 f.name.span,
                 format!("invalid label name `{}`: {message}", f.name.text),

@@ -2,12 +2,16 @@
 
 use syn::{Data, DeriveInput, Fields, Ident, LitStr, Path, Type};
 
+use metrics_names::NameRules;
+
 use crate::attr::{self, SpannedName};
 use crate::errors::{keyword_span, Errors};
 
 pub(crate) struct LabelStruct<'a> {
     pub(crate) input: &'a DeriveInput,
     pub(crate) krate: Path,
+    /// `#[label(utf8)]` on the struct: label names may be any UTF-8.
+    pub(crate) rules: NameRules,
     pub(crate) fields: Vec<Field<'a>>,
 }
 
@@ -47,10 +51,24 @@ pub(crate) fn parse<'a>(input: &'a DeriveInput, errors: &mut Errors) -> Option<L
         }
     };
     let mut krate: Path = syn::parse_quote!(::metrics_core);
-    attr::parse(&input.attrs, "label", &["crate"], errors, |_, meta, _| {
-        krate = attr::path(meta)?;
-        Ok(())
-    });
+    let mut rules = NameRules::Legacy;
+    attr::parse(
+        &input.attrs,
+        "label",
+        &["crate", "utf8"],
+        errors,
+        |key, meta, _| {
+            match key {
+                "crate" => krate = attr::path(meta)?,
+                "utf8" => {
+                    attr::flag(meta)?;
+                    rules = NameRules::Utf8;
+                }
+                other => return Err(attr::unexpected_key(meta, other)),
+            }
+            Ok(())
+        },
+    );
     let fields = fields
         .named
         .iter()
@@ -76,6 +94,7 @@ pub(crate) fn parse<'a>(input: &'a DeriveInput, errors: &mut Errors) -> Option<L
     Some(LabelStruct {
         input,
         krate,
+        rules,
         fields,
     })
 }

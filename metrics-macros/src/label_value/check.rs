@@ -4,8 +4,9 @@
 use syn::Fields;
 
 use super::parse::LabelEnum;
+use crate::attr::label_message;
 use crate::errors::Errors;
-use metrics_names::validate_label_name;
+use metrics_names::validate_label_name_in;
 
 pub(crate) fn check(e: &LabelEnum<'_>, errors: &mut Errors) {
     if !e.input.generics.params.is_empty() {
@@ -17,8 +18,8 @@ pub(crate) fn check(e: &LabelEnum<'_>, errors: &mut Errors) {
             "a `LabelValue` enum needs at least one variant",
         );
     }
-    if let Err(reason) = validate_label_name(&e.name.text) {
-        let message = reason.label_message();
+    if let Err(reason) = validate_label_name_in(e.rules, &e.name.text) {
+        let message = label_message(reason, &e.name.text, "enum");
         errors.at_span(
             e.name.span,
             format!("invalid label name `{}`: {message}", e.name.text),

@@ -2,6 +2,8 @@
 
 use syn::{Data, DeriveInput, Fields, Ident, LitStr, Path};
 
+use metrics_names::NameRules;
+
 use crate::attr::{self, SpannedName};
 use crate::case::{Case, CASES};
 use crate::errors::{keyword_span, Errors};
@@ -11,6 +13,8 @@ pub(crate) struct LabelEnum<'a> {
     pub(crate) krate: Path,
     /// `#[label(name = "...")]`, or derived from the enum's name.
     pub(crate) name: SpannedName,
+    /// `#[label(utf8)]`: the name may be any UTF-8.
+    pub(crate) rules: NameRules,
     pub(crate) variants: Vec<Variant<'a>>,
 }
 
@@ -38,14 +42,19 @@ pub(crate) fn parse<'a>(input: &'a DeriveInput, errors: &mut Errors) -> Option<L
     let mut krate: Path = syn::parse_quote!(::metrics_core);
     let mut name: Option<LitStr> = None;
     let mut rename_all = Case::Snake;
+    let mut rules = NameRules::Legacy;
     attr::parse(
         &input.attrs,
         "label",
-        &["name", "rename_all", "crate"],
+        &["name", "rename_all", "crate", "utf8"],
         errors,
         |key, meta, errors| {
             match key {
                 "name" => name = Some(attr::string(meta)?),
+                "utf8" => {
+                    attr::flag(meta)?;
+                    rules = NameRules::Utf8;
+                }
                 "crate" => krate = attr::path(meta)?,
                 "rename_all" => {
                     let s = attr::string(meta)?;
@@ -103,6 +112,7 @@ pub(crate) fn parse<'a>(input: &'a DeriveInput, errors: &mut Errors) -> Option<L
         input,
         krate,
         name,
+        rules,
         variants,
     })
 }

@@ -7,7 +7,18 @@ use proc_macro2::Span;
 
 use super::parse::{Field, MetricsStruct};
 use crate::errors::Errors;
-use metrics_names::{ends_with_unit, validate_metric_name, validate_unit};
+use metrics_names::{ends_with_unit, validate_metric_name_in, validate_unit, NameError, NameRules};
+
+/// The rule a metric name broke, and how to allow it when UTF-8 names
+/// would.
+fn metric_message(e: NameError, name: &str) -> String {
+    let message = e.metric_message();
+    if validate_metric_name_in(NameRules::Utf8, name).is_ok() {
+        format!("{message}; `#[metrics(utf8)]` allows any UTF-8 name")
+    } else {
+        message.to_owned()
+    }
+}
 
 /// The full metric name of each field (`None` for flattened fields), in
 /// field order.
@@ -18,8 +29,8 @@ pub(crate) fn check(s: &MetricsStruct<'_>, errors: &mut Errors) -> Names {
         errors.at(&s.input.generics, "`Metrics` structs cannot be generic");
     }
     if let Some(prefix) = &s.prefix {
-        if let Err(e) = validate_metric_name(&prefix.value()) {
-            let message = e.metric_message();
+        if let Err(e) = validate_metric_name_in(s.rules(), &prefix.value()) {
+            let message = metric_message(e, &prefix.value());
             errors.at(
                 prefix,
                 format!("invalid metric name prefix `{}`: {message}", prefix.value()),
@@ -75,12 +86,13 @@ fn field_name(s: &MetricsStruct<'_>, f: &Field<'_>, errors: &mut Errors) -> Opti
             || f.buckets.is_some()
             || f.native.is_some()
             || f.max_series.is_some()
-            || f.help.is_some();
+            || f.help.is_some()
+            || f.utf8.is_some();
         if mixed {
             errors.at_span(
                 flatten,
                 "`flatten` exposes the nested struct's own metrics: it takes no `name`, `unit`, \
-                 `buckets`, `native`, `max_series` or `help`",
+                 `buckets`, `native`, `max_series`, `help` or `utf8`",
             );
         }
         return None;
@@ -89,8 +101,8 @@ fn field_name(s: &MetricsStruct<'_>, f: &Field<'_>, errors: &mut Errors) -> Opti
         Some(lit) => lit.value(),
         None => f.ident.to_string().trim_start_matches("r#").to_owned(),
     };
-    if let Err(e) = validate_metric_name(&base) {
-        let message = e.metric_message();
+    if let Err(e) = validate_metric_name_in(f.rules(s), &base) {
+        let message = metric_message(e, &base);
         errors.at_span(blame(f), format!("invalid metric name `{base}`: {message}"));
         return None;
     }

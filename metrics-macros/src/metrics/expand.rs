@@ -5,6 +5,8 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
+use metrics_names::NameRules;
+
 use super::check::Names;
 use super::parse::MetricsStruct;
 
@@ -83,8 +85,10 @@ pub(crate) fn expand(s: &MetricsStruct<'_>, names: &Names) -> TokenStream {
         };
         let metadata = format_ident!("__METRICS_METADATA_{}", i);
         let family = quote_spanned!(ty.span()=> #as_field::as_family(&self.#field));
+        let utf8 = f.rules(s) == NameRules::Utf8;
+        let utf8_names = utf8.then(|| quote!(.with_utf8_names()));
         collects.push(quote! {
-            static #metadata: #krate::__private::Metadata = #krate::__private::Metadata::from_static(#name, #help, #unit);
+            static #metadata: #krate::__private::Metadata = #krate::__private::Metadata::from_static(#name, #help, #unit)#utf8_names;
             families.push(&#metadata, #family);
         });
 
@@ -108,9 +112,14 @@ pub(crate) fn expand(s: &MetricsStruct<'_>, names: &Names) -> TokenStream {
             option_span,
             quote!(#private::check_options(#as_field::KIND, #as_field::SPARSE, #has_buckets, #has_max_series)),
         ));
+        let rules = if utf8 {
+            quote!(#private::NameRules::Utf8)
+        } else {
+            quote!(#private::NameRules::Legacy)
+        };
         items.push(const_check(
             ty.span(),
-            quote!(#private::check_labels(#as_field::KIND, #as_field::LABELS)),
+            quote!(#private::check_labels_in(#rules, #as_field::KIND, #as_field::LABELS)),
         ));
     }
 

@@ -1,7 +1,10 @@
 //! The struct, its `#[metrics(...)]` attributes and doc comments.
 
 use proc_macro2::Span;
+use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Fields, GenericArgument, Ident, LitStr, Path, PathArguments, Type};
+
+use metrics_names::NameRules;
 
 use crate::attr;
 use crate::errors::{keyword_span, Errors};
@@ -10,6 +13,8 @@ pub(crate) struct MetricsStruct<'a> {
     pub(crate) input: &'a DeriveInput,
     pub(crate) krate: Path,
     pub(crate) prefix: Option<LitStr>,
+    /// `#[metrics(utf8)]` on the struct: every name may be any UTF-8.
+    pub(crate) utf8: Option<Span>,
     pub(crate) fields: Vec<Field<'a>>,
 }
 
@@ -27,6 +32,32 @@ pub(crate) struct Field<'a> {
     pub(crate) help: Option<LitStr>,
     pub(crate) doc: Option<String>,
     pub(crate) flatten: Option<Span>,
+    /// `#[metrics(utf8)]` on the field: its names may be any UTF-8.
+    pub(crate) utf8: Option<Span>,
+}
+
+impl MetricsStruct<'_> {
+    /// The rules the prefix follows: UTF-8 with `#[metrics(utf8)]` on the
+    /// struct.
+    pub(crate) fn rules(&self) -> NameRules {
+        if self.utf8.is_some() {
+            NameRules::Utf8
+        } else {
+            NameRules::Legacy
+        }
+    }
+}
+
+impl Field<'_> {
+    /// The rules the field's names (metric and labels) follow: UTF-8 with
+    /// `#[metrics(utf8)]` on the field or the struct.
+    pub(crate) fn rules(&self, s: &MetricsStruct<'_>) -> NameRules {
+        if self.utf8.is_some() {
+            NameRules::Utf8
+        } else {
+            s.rules()
+        }
+    }
 }
 
 /// A field's metric type, known from its Rust type's name.
@@ -40,6 +71,7 @@ pub(crate) const FIELD_KEYS: &[&str] = &[
     "max_series",
     "help",
     "flatten",
+    "utf8",
 ];
 
 pub(crate) fn parse<'a>(input: &'a DeriveInput, errors: &mut Errors) -> Option<MetricsStruct<'a>> {
@@ -64,15 +96,20 @@ pub(crate) fn parse<'a>(input: &'a DeriveInput, errors: &mut Errors) -> Option<M
     };
     let mut krate: Path = syn::parse_quote!(::metrics_core);
     let mut prefix = None;
+    let mut utf8 = None;
     attr::parse(
         &input.attrs,
         "metrics",
-        &["prefix", "crate"],
+        &["prefix", "crate", "utf8"],
         errors,
         |key, meta, _| {
             match key {
                 "prefix" => prefix = Some(attr::string(meta)?),
                 "crate" => krate = attr::path(meta)?,
+                "utf8" => {
+                    attr::flag(meta)?;
+                    utf8 = Some(meta.path.span());
+                }
                 other => return Err(attr::unexpected_key(meta, other)),
             }
             Ok(())
@@ -94,6 +131,7 @@ pub(crate) fn parse<'a>(input: &'a DeriveInput, errors: &mut Errors) -> Option<M
                 help: None,
                 doc: attr::doc_comment(&f.attrs),
                 flatten: None,
+                utf8: None,
             };
             attr::parse(&f.attrs, "metrics", FIELD_KEYS, errors, |key, meta, _| {
                 let span = meta
@@ -119,6 +157,10 @@ pub(crate) fn parse<'a>(input: &'a DeriveInput, errors: &mut Errors) -> Option<M
                         attr::flag(meta)?;
                         field.flatten = Some(span);
                     }
+                    "utf8" => {
+                        attr::flag(meta)?;
+                        field.utf8 = Some(span);
+                    }
                     other => return Err(attr::unexpected_key(meta, other)),
                 }
                 Ok(())
@@ -130,6 +172,7 @@ pub(crate) fn parse<'a>(input: &'a DeriveInput, errors: &mut Errors) -> Option<M
         input,
         krate,
         prefix,
+        utf8,
         fields,
     })
 }
