@@ -378,10 +378,7 @@ pub(crate) fn write_header(
     let line = |buf: &mut Vec<u8>, keyword: &str| {
         buf.put(keyword);
         if family.quoted {
-            buf.put("\"");
-            escape_into(family.name, buf, true);
-            buf.put(family_suffix);
-            buf.put("\"");
+            put_quoted_name(buf, family.name, family_suffix);
         } else {
             buf.put(family.name);
             buf.put(family_suffix);
@@ -399,4 +396,14 @@ pub(crate) fn write_header(
         buf.put("\n");
     }
     start
+}
+
+/// `"<name><suffix>"`, as a UTF-8 name is written under `allow-utf-8`; out
+/// of line, so the header of a legacy family is written as before.
+#[inline(never)]
+fn put_quoted_name(buf: &mut Vec<u8>, name: &str, suffix: &str) {
+    buf.put("\"");
+    escape_into(name, buf, true);
+    buf.put(suffix);
+    buf.put("\"");
 }

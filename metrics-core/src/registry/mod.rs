@@ -14,10 +14,11 @@ mod names;
 
 use dropped::DroppedLabelSets;
 pub use error::RegistryError;
-use names::{escaped_family_names, escaped_label_clash, NameFlags, Written};
+use names::{encode_renamed, escaped_family_names, escaped_label_clash, NameFlags};
 
 use crate::encoding::{
-    finish_family, render_label_pairs, write_header, FamilyWriter, Format, MetricType, Renaming,
+    finish_family, render_label_pairs, write_header, FamilyName, FamilyWriter, Format, MetricType,
+    Renaming,
 };
 use crate::format::Exposition;
 use crate::metadata::Metadata;
@@ -474,7 +475,7 @@ impl Registry {
         buf: &mut Vec<u8>,
         mut flush: impl FnMut(&mut Vec<u8>) -> io::Result<()>,
     ) -> io::Result<ExpositionStats> {
-        let (format, escaping) = (exposition.format(), exposition.escaping());
+        let format = exposition.format();
         // Snapshot the collectors, so registration never waits for a slow
         // reader of the output.
         type Snapshot = (Arc<dyn Collector>, Option<Arc<[NameFlags]>>);
@@ -486,15 +487,20 @@ impl Registry {
             .map(|r| (Arc::clone(&r.collector), r.utf8.clone()))
             .collect();
         let mut families = Families { items: Vec::new() };
-        // Which families have UTF-8 names, as registration decided.
-        let mut flags: Vec<NameFlags> = Vec::new();
-        for (c, utf8) in &collectors {
+        // The families with UTF-8 names, by name (unique in a registry), as
+        // registration decided; empty, and never consulted per family,
+        // when there are none.
+        let mut utf8: HashMap<&str, NameFlags> = HashMap::new();
+        for (c, flags) in &collectors {
             let start = families.items.len();
             c.collect(&mut families);
-            if let Some(utf8) = utf8 {
-                flags.resize(start, NameFlags::default());
-                let added = families.items.len() - start;
-                flags.extend((0..added).map(|i| utf8.get(i).copied().unwrap_or_default()));
+            if let Some(flags) = flags {
+                for (i, (metadata, _)) in families.items[start..].iter().enumerate() {
+                    let flags = flags.get(i).copied().unwrap_or_default();
+                    if flags.any() {
+                        utf8.insert(metadata.name(), flags);
+                    }
+                }
             }
         }
         let dropped = DroppedLabelSets::of(&families.items);
@@ -503,35 +509,41 @@ impl Registry {
             ..ExpositionStats::default()
         };
         dropped.join(&mut families.items);
-        flags.resize(families.items.len(), NameFlags::default());
-        let mut items: Vec<(&Metadata, &dyn EncodeMetric, NameFlags)> = families
-            .items
-            .iter()
-            .zip(&flags)
-            .map(|(&(metadata, metric), &flags)| (metadata, metric, flags))
-            .collect();
-        crate::order::sort_by_name(&mut items, |f| f.0.name());
+        crate::order::sort_by_name(&mut families.items, |f| f.0.name());
 
         let mut scratch = Vec::with_capacity(128);
         let mut renaming = Renaming::default();
-        for &(metadata, metric, flags) in &items {
+        for (metadata, metric) in &families.items {
             let kind = metric.metric_type();
-            let written = Written::new(metadata.name(), flags, format, escaping);
-            let start = write_header(buf, format, metadata, written.family_name(), kind);
-            let mut writer = FamilyWriter::new(
-                buf,
-                format,
-                kind,
-                &written.name,
-                &self.const_labels,
-                &mut scratch,
-            );
-            if let Some(renaming) = written.renaming(&mut renaming, escaping) {
-                writer = writer.renaming(renaming);
-            }
-            metric.encode(&mut writer);
-            let series = writer.series();
-            finish_family(buf, format, start, series);
+            let series = match utf8.get(metadata.name()) {
+                // The ordinary path: every legacy family, every scrape.
+                None => {
+                    let name = FamilyName {
+                        name: metadata.name(),
+                        quoted: false,
+                    };
+                    let start = write_header(buf, format, metadata, name, kind);
+                    let mut writer = FamilyWriter::new(
+                        buf,
+                        format,
+                        kind,
+                        metadata.name(),
+                        &self.const_labels,
+                        &mut scratch,
+                    );
+                    metric.encode(&mut writer);
+                    let series = writer.series();
+                    finish_family(buf, format, start, series);
+                    series
+                }
+                Some(&flags) => encode_renamed(
+                    buf,
+                    exposition,
+                    (*metadata, &**metric, flags),
+                    &self.const_labels,
+                    (&mut scratch, &mut renaming),
+                ),
+            };
             stats.series += series;
             stats.families += 1;
             flush(buf)?;

@@ -4,7 +4,12 @@
 
 use std::borrow::Cow;
 
-use crate::encoding::{FamilyName, Format, MetricType, Renaming};
+use crate::encoding::{
+    finish_family, write_header, EncodeMetric, FamilyName, FamilyWriter, Format, MetricType,
+    Renaming,
+};
+use crate::format::Exposition;
+use crate::metadata::Metadata;
 use crate::name::{is_legacy_label_name, is_legacy_metric_name, Escaping};
 
 /// The schemes that change names; `allow-utf-8` leaves them as they are.
@@ -138,6 +143,31 @@ impl<'n> Written<'n> {
         scratch.reset(escaping, quoted, labels);
         Some(scratch)
     }
+}
+
+/// Encodes one family with UTF-8 names, its names written as the
+/// exposition's scheme says; returns the series written. Out of the
+/// registry's loop, which keeps its ordinary path for legacy families.
+#[inline(never)]
+pub(super) fn encode_renamed(
+    buf: &mut Vec<u8>,
+    exposition: Exposition,
+    (metadata, metric, flags): (&Metadata, &dyn EncodeMetric, NameFlags),
+    const_labels: &str,
+    (scratch, renaming): (&mut Vec<u8>, &mut Renaming),
+) -> usize {
+    let (format, escaping) = (exposition.format(), exposition.escaping());
+    let kind = metric.metric_type();
+    let written = Written::new(metadata.name(), flags, format, escaping);
+    let start = write_header(buf, format, metadata, written.family_name(), kind);
+    let mut writer = FamilyWriter::new(buf, format, kind, &written.name, const_labels, scratch);
+    if let Some(renaming) = written.renaming(renaming, escaping) {
+        writer = writer.renaming(renaming);
+    }
+    metric.encode(&mut writer);
+    let series = writer.series();
+    finish_family(buf, format, start, series);
+    series
 }
 
 /// Every sample name a family exposes under each escaping scheme, beyond
