@@ -15,7 +15,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use integration_tests::servers::{
     encode_query, query, start_example, start_prometheus, start_prometheus_with, start_pushgateway,
-    wait_for,
+    wait_for, Process,
 };
 use integration_tests::{free_port, http_get, require_binary, TestServer};
 use metrics_core::process::ProcessCollector;
@@ -141,17 +141,12 @@ fn prometheus_scrapes_the_endpoint_in_both_formats() {
 #[test]
 fn prometheus_scrapes_the_endpoint_over_protobuf() {
     let (registry, _metrics) = e2e_registry();
-    let server = TestServer::start(Endpoint::builder(registry.clone()).build().unwrap());
-    let target = server.addr;
-    let config = format!(
-        "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n\
-         scrape_configs:\n\
-         \x20 - job_name: protobuf\n    static_configs:\n      - targets: ['{target}']\n"
-    );
     // With native histograms enabled, Prometheus asks for protobuf first.
-    let Some((_prometheus, api)) =
-        start_prometheus_with(&config, &[], &["--enable-feature=native-histograms"])
-    else {
+    let Some((_server, _prometheus, api)) = scraped_by_prometheus(
+        &registry,
+        "protobuf",
+        &["--enable-feature=native-histograms"],
+    ) else {
         return;
     };
     wait_for("the protobuf scrape", Duration::from_secs(90), || {
@@ -177,6 +172,25 @@ fn prometheus_scrapes_the_endpoint_over_protobuf() {
     assert!(info.contains("\"commit\":\"e2e \\\"test\\\"\""), "{info}");
     let process = query(api, "process_start_time_seconds");
     assert!(process.contains("\"job\":\"protobuf\""), "{process}");
+}
+
+/// Serves `registry` and starts a Prometheus (with `flags`) scraping it
+/// every second as job `job`. Returns the server, Prometheus and its API
+/// address, all to be kept alive; `None` when Prometheus is skipped.
+fn scraped_by_prometheus(
+    registry: &Arc<Registry>,
+    job: &str,
+    flags: &[&str],
+) -> Option<(TestServer, Process, SocketAddr)> {
+    let server = TestServer::start(Endpoint::builder(registry.clone()).build().unwrap());
+    let target = server.addr;
+    let config = format!(
+        "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n\
+         scrape_configs:\n\
+         \x20 - job_name: {job}\n    static_configs:\n      - targets: ['{target}']\n"
+    );
+    let (prometheus, api) = start_prometheus_with(&config, &[], flags)?;
+    Some((server, prometheus, api))
 }
 
 /// The one value of an instant query's answer; `None` while the answer
@@ -249,16 +263,9 @@ fn prometheus_computes_native_quantiles_from_the_protobuf_scrape() {
     let q = 0.9;
     let exact = values[(q * values.len() as f64).ceil() as usize - 1];
 
-    let server = TestServer::start(Endpoint::builder(registry.clone()).build().unwrap());
-    let target = server.addr;
-    let config = format!(
-        "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n\
-         scrape_configs:\n\
-         \x20 - job_name: native\n    static_configs:\n      - targets: ['{target}']\n"
-    );
     // With native histograms enabled, Prometheus asks for protobuf first.
-    let Some((_prometheus, api)) =
-        start_prometheus_with(&config, &[], &["--enable-feature=native-histograms"])
+    let Some((_server, _prometheus, api)) =
+        scraped_by_prometheus(&registry, "native", &["--enable-feature=native-histograms"])
     else {
         return;
     };
@@ -366,14 +373,7 @@ fn exemplars_reach_prometheus(job: &str, flags: &[&str], format: &str) {
         .unwrap();
     let unix = |t: SystemTime| t.duration_since(UNIX_EPOCH).unwrap().as_secs_f64();
 
-    let server = TestServer::start(Endpoint::builder(registry.clone()).build().unwrap());
-    let target = server.addr;
-    let config = format!(
-        "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n\
-         scrape_configs:\n\
-         \x20 - job_name: {job}\n    static_configs:\n      - targets: ['{target}']\n"
-    );
-    let Some((_prometheus, api)) = start_prometheus_with(&config, &[], flags) else {
+    let Some((_server, _prometheus, api)) = scraped_by_prometheus(&registry, job, flags) else {
         return;
     };
 
