@@ -126,6 +126,37 @@ pub struct Bucket {
     pub exemplar: Option<Exemplar>,
 }
 
+/// The registry's protobuf exposition, decoded.
+pub fn encode(registry: &metrics_core::Registry) -> Vec<MetricFamily> {
+    let mut body = Vec::new();
+    registry.encode_into(metrics_core::Format::Protobuf, &mut body);
+    decode(&body)
+}
+
+/// The family named `name` (as the protobuf names it: `x_total` for a
+/// counter).
+pub fn family<'a>(families: &'a [MetricFamily], name: &str) -> &'a MetricFamily {
+    families
+        .iter()
+        .find(|f| f.name.as_deref() == Some(name))
+        .unwrap_or_else(|| panic!("no family {name}"))
+}
+
+/// Each family's name, then each series' label names, in order.
+pub fn names(body: &[u8]) -> Vec<(String, Vec<Vec<String>>)> {
+    decode(body)
+        .into_iter()
+        .map(|family| {
+            let labels = family
+                .metric
+                .iter()
+                .map(|m| m.label.iter().map(|l| l.name.clone().unwrap()).collect())
+                .collect();
+            (family.name.unwrap(), labels)
+        })
+        .collect()
+}
+
 /// Every length-delimited family of a body, in order.
 pub fn decode(mut body: &[u8]) -> Vec<MetricFamily> {
     let mut families = Vec::new();

@@ -102,14 +102,9 @@ fn protobuf_carries_bucket_and_native_exemplars() {
     registry
         .register_metric(Metadata::new("native_latency", "Native."), native)
         .unwrap();
-    let mut body = Vec::new();
-    registry.encode_into(Format::Protobuf, &mut body);
-    let families = proto::decode(&body);
+    let families = proto::encode(&registry);
 
-    let classic = families
-        .iter()
-        .find(|f| f.name.as_deref() == Some("request_latency_seconds"))
-        .unwrap();
+    let classic = proto::family(&families, "request_latency_seconds");
     let h = classic.metric[0].histogram.as_ref().unwrap();
     assert_eq!(h.bucket.len(), 3, "0.1, 1 and +Inf (it has an exemplar)");
     assert!(h.bucket[0].exemplar.is_none());
@@ -123,10 +118,7 @@ fn protobuf_carries_bucket_and_native_exemplars() {
     assert_eq!(h.bucket[2].cumulative_count, Some(4));
     assert!(h.bucket[2].exemplar.as_ref().unwrap().timestamp.is_none());
 
-    let native = families
-        .iter()
-        .find(|f| f.name.as_deref() == Some("native_latency"))
-        .unwrap();
+    let native = proto::family(&families, "native_latency");
     let h = native.metric[0].histogram.as_ref().unwrap();
     assert!(h.bucket.is_empty());
     assert_eq!(h.exemplars.len(), 1);

@@ -293,14 +293,7 @@ fn hostile_label_values_round_trip() {
     }
 }
 
-/// client_model's `metrics.proto` (the parts this library writes), declared
-/// for prost: an independent decoder of the protobuf exposition.
-fn protobuf_families(registry: &Registry) -> Vec<proto::MetricFamily> {
-    let mut body = Vec::new();
-    registry.encode_into(Format::Protobuf, &mut body);
-    proto::decode(&body)
-}
-
+/// A decoded series' label pairs.
 fn labels_of(metric: &proto::Metric) -> Vec<(String, String)> {
     metric
         .label
@@ -311,7 +304,7 @@ fn labels_of(metric: &proto::Metric) -> Vec<(String, String)> {
 
 #[test]
 fn protobuf_decodes_field_by_field() {
-    let families = protobuf_families(&golden_registry());
+    let families = proto::encode(&golden_registry());
     let names: Vec<&str> = families
         .iter()
         .map(|f| f.name.as_deref().unwrap())
@@ -329,12 +322,7 @@ fn protobuf_decodes_field_by_field() {
             "tenant_cost_total"
         ]
     );
-    let family = |name: &str| {
-        families
-            .iter()
-            .find(|f| f.name.as_deref() == Some(name))
-            .unwrap()
-    };
+    let family = |name: &str| proto::family(&families, name);
     const COUNTER: i32 = 0;
     const GAUGE: i32 = 1;
     const HISTOGRAM: i32 = 4;
@@ -431,7 +419,7 @@ fn protobuf_carries_constant_labels_and_leaves_out_empty_families() {
     let empty = Arc::new(Family::<TenantLabels, Counter>::new());
     r.register_metric(Metadata::new("empty", "No series yet."), empty)
         .unwrap();
-    let families = protobuf_families(&r);
+    let families = proto::encode(&r);
     assert_eq!(families.len(), 1, "{families:?}");
     assert_eq!(
         labels_of(&families[0].metric[0]),
@@ -441,7 +429,7 @@ fn protobuf_carries_constant_labels_and_leaves_out_empty_families() {
         families[0].metric[0].counter.as_ref().unwrap().value,
         Some(3.0)
     );
-    assert!(protobuf_families(&Registry::new()).is_empty());
+    assert!(proto::encode(&Registry::new()).is_empty());
 }
 
 #[test]
@@ -459,7 +447,7 @@ fn protobuf_is_written_for_ten_thousand_series_with_long_messages() {
     }
     r.register_metric(Metadata::new("tenant_requests", "Requests."), tenants)
         .unwrap();
-    let families = protobuf_families(&r);
+    let families = proto::encode(&r);
     assert_eq!(families[0].metric.len(), 10_000);
     let total: f64 = families[0]
         .metric

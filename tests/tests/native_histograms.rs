@@ -55,19 +55,6 @@ fn values(n: usize, decades: f64) -> Vec<f64> {
         .collect()
 }
 
-fn protobuf(registry: &Registry) -> Vec<proto::MetricFamily> {
-    let mut body = Vec::new();
-    registry.encode_into(Format::Protobuf, &mut body);
-    proto::decode(&body)
-}
-
-fn family<'a>(families: &'a [proto::MetricFamily], name: &str) -> &'a proto::MetricFamily {
-    families
-        .iter()
-        .find(|f| f.name.as_deref() == Some(name))
-        .unwrap_or_else(|| panic!("no family {name}"))
-}
-
 #[test]
 fn native_buckets_decode_to_the_observed_values() {
     let registry = Registry::new();
@@ -81,8 +68,8 @@ fn native_buckets_decode_to_the_observed_values() {
     metrics.latency.observe(0.0);
     metrics.latency.observe(-0.5);
 
-    let families = protobuf(&registry);
-    let latency = family(&families, "nh_latency_seconds");
+    let families = proto::encode(&registry);
+    let latency = proto::family(&families, "nh_latency_seconds");
     let h = latency.metric[0].histogram.as_ref().unwrap();
     assert_eq!(h.schema, Some(3), "factor 1.1 is schema 3");
     assert_eq!(h.zero_threshold, Some(2f64.powi(-128)));
@@ -129,8 +116,8 @@ fn classic_and_native_together_in_a_family() {
     for v in [100.0, 150.0, 300.0, 700.0, 1000.0] {
         metrics.size[Stage::Store].observe(v);
     }
-    let families = protobuf(&registry);
-    let size = family(&families, "nh_size_bytes");
+    let families = proto::encode(&registry);
+    let size = proto::family(&families, "nh_size_bytes");
     assert_eq!(size.metric.len(), 2, "dense: every stage, at zero too");
     let store = size
         .metric
@@ -183,7 +170,7 @@ fn classic_and_native_together_in_a_family() {
     assert!(parse.positive_delta.is_empty());
 
     // Classic histograms carry no native fields.
-    let classic = family(&families, "nh_classic").metric[0]
+    let classic = proto::family(&families, "nh_classic").metric[0]
         .histogram
         .as_ref()
         .unwrap();
@@ -225,8 +212,8 @@ fn deltas_and_spans_follow_the_wire_rules() {
     registry
         .register_metric(Metadata::new("spans", "Spans."), h)
         .unwrap();
-    let families = protobuf(&registry);
-    let h = family(&families, "spans").metric[0]
+    let families = proto::encode(&registry);
+    let h = proto::family(&families, "spans").metric[0]
         .histogram
         .clone()
         .unwrap();

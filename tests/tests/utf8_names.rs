@@ -10,7 +10,7 @@ use std::io::Read;
 use std::sync::Arc;
 use std::time::Duration;
 
-use integration_tests::{http_get, HttpResponse, TestServer};
+use integration_tests::{http_get, proto, HttpResponse, TestServer};
 use metrics_core::{
     Buckets, Counter, Family, Gauge, Histogram, LabelSet, LabelValue, Metadata, Metrics, Registry,
 };
@@ -250,47 +250,6 @@ fn allow_utf_8_quotes_names_in_both_text_formats() {
             "{\"http.server.requests_total\",\"http.request.method\"=\"POST\"} 0".into(),
         ],
     );
-}
-
-/// Just what the names need of client_model's `metrics.proto`.
-mod proto {
-    #[derive(Clone, PartialEq, prost::Message)]
-    pub(crate) struct MetricFamily {
-        #[prost(string, optional, tag = "1")]
-        pub(crate) name: Option<String>,
-        #[prost(message, repeated, tag = "4")]
-        pub(crate) metric: Vec<Metric>,
-    }
-
-    #[derive(Clone, PartialEq, prost::Message)]
-    pub(crate) struct Metric {
-        #[prost(message, repeated, tag = "1")]
-        pub(crate) label: Vec<LabelPair>,
-    }
-
-    #[derive(Clone, PartialEq, prost::Message)]
-    pub(crate) struct LabelPair {
-        #[prost(string, optional, tag = "1")]
-        pub(crate) name: Option<String>,
-        #[prost(string, optional, tag = "2")]
-        pub(crate) value: Option<String>,
-    }
-
-    /// Family name, then each series' label names.
-    pub(crate) fn names(mut body: &[u8]) -> Vec<(String, Vec<Vec<String>>)> {
-        let mut families = Vec::new();
-        while !body.is_empty() {
-            let family = <MetricFamily as prost::Message>::decode_length_delimited(&mut body)
-                .expect("a length-delimited MetricFamily");
-            let labels = family
-                .metric
-                .iter()
-                .map(|m| m.label.iter().map(|l| l.name.clone().unwrap()).collect())
-                .collect();
-            families.push((family.name.unwrap(), labels));
-        }
-        families
-    }
 }
 
 #[test]
