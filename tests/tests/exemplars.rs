@@ -8,7 +8,8 @@ use std::time::{Duration, UNIX_EPOCH};
 
 use integration_tests::{proto, require_binary};
 use metrics_core::{
-    Buckets, ExemplarError, Format, Histogram, LabelSet, Metadata, NativeBuckets, Registry,
+    Buckets, Escaping, ExemplarError, Exposition, Format, Histogram, LabelSet, Metadata,
+    NativeBuckets, OpenMetricsVersion, Registry,
 };
 
 #[derive(LabelSet)]
@@ -174,5 +175,32 @@ print("\n".join(found))
     assert_eq!(
         stdout.trim(),
         "1.0 4bf92f35 0.7 1700000000.250000000\n+Inf slow 3.0 None"
+    );
+}
+
+#[test]
+fn families_with_utf8_names_keep_their_exemplars() {
+    let registry = Registry::new();
+    let h = Arc::new(Histogram::new(Buckets::new(&[1.0])));
+    registry
+        .register_metric(
+            Metadata::new("rpc.latency", "Latency.").with_utf8_names(),
+            h.clone(),
+        )
+        .unwrap();
+    h.observe_with_exemplar(0.5, &[("trace_id", "t1")], None)
+        .unwrap();
+    // Escaped to a legacy name, and quoted as it is under allow-utf-8.
+    let escaped = registry.encode_to_string(Format::OpenMetrics);
+    assert!(
+        escaped.contains("rpc_latency_bucket{le=\"1.0\"} 1 # {trace_id=\"t1\"} 0.5\n"),
+        "{escaped}"
+    );
+    let quoted = registry.encode_to_string(
+        Exposition::openmetrics(OpenMetricsVersion::V1_0_0).with_escaping(Escaping::AllowUtf8),
+    );
+    assert!(
+        quoted.contains("{\"rpc.latency_bucket\",le=\"1.0\"} 1 # {trace_id=\"t1\"} 0.5\n"),
+        "{quoted}"
     );
 }

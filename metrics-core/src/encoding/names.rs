@@ -18,8 +18,7 @@
 
 use super::escape::{escape_into, push_quoted, Sink};
 use super::protobuf;
-use super::value::write_value;
-use super::{Labels, Value};
+use super::Labels;
 use crate::name::{is_legacy_label_name, Escaping};
 
 /// How the writer treats one family with UTF-8 names, and its scratch
@@ -57,14 +56,14 @@ impl Renaming {
         self.labels = labels;
     }
 
-    /// Writes one text sample line: `name<suffix>{<labels>} <value>`, or
-    /// `{"name<suffix>",<labels>} <value>` for a quoted metric name; the
-    /// label names rewritten when they need it.
+    /// Writes the series part of one text sample line:
+    /// `name<suffix>{<labels>}`, or `{"name<suffix>",<labels>}` for a
+    /// quoted metric name; the label names rewritten when they need it.
+    /// The writer adds the value (and an exemplar) as for every line.
     // Kept out of the writer's `sample`, whose legacy path stays as small
     // as it was.
     #[inline(never)]
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn sample_line(
+    pub(super) fn series_key(
         &mut self,
         buf: &mut Vec<u8>,
         name: &str,
@@ -72,7 +71,6 @@ impl Renaming {
         constant: &str,
         labels: Labels<'_>,
         extra: Option<(&str, &str)>,
-        value: Value,
     ) {
         let mut block = std::mem::take(&mut self.block);
         block.clear();
@@ -127,9 +125,6 @@ impl Renaming {
                 buf.put("}");
             }
         }
-        buf.push(b' ');
-        write_value(buf, value);
-        buf.push(b'\n');
         self.block = block;
     }
 
@@ -350,28 +345,28 @@ mod tests {
     #[test]
     fn sample_lines() {
         let mut buf = Vec::new();
+        // The writer's end of every line.
+        let end = |buf: &mut Vec<u8>, value: &str| {
+            buf.push(b' ');
+            buf.put(value);
+            buf.push(b'\n');
+        };
         let mut quoted = Renaming::new(Escaping::AllowUtf8, true, false);
         let block = render_label_pairs([("http.method", "GET")]);
-        quoted.sample_line(
-            &mut buf,
-            "a.b",
-            "_total",
-            "",
-            (&block).into(),
-            None,
-            Value::U64(1),
-        );
-        quoted.sample_line(&mut buf, "a.b", "", "", "".into(), None, Value::U64(2));
+        quoted.series_key(&mut buf, "a.b", "_total", "", (&block).into(), None);
+        end(&mut buf, "1");
+        quoted.series_key(&mut buf, "a.b", "", "", "".into(), None);
+        end(&mut buf, "2");
         let mut escaped = Renaming::new(Escaping::Underscores, false, true);
-        escaped.sample_line(
+        escaped.series_key(
             &mut buf,
             "a_b",
             "_bucket",
             "svc=\"s\"",
             (&block).into(),
             Some(("le", "+Inf")),
-            Value::U64(3),
         );
+        end(&mut buf, "3");
         assert_eq!(
             String::from_utf8(buf).unwrap(),
             "{\"a.b_total\",\"http.method\"=\"GET\"} 1\n{\"a.b\"} 2\n\

@@ -190,11 +190,26 @@ impl<'a> FamilyWriter<'a> {
             });
             return;
         }
-        if let Some(renaming) = self.renaming.as_deref_mut() {
-            let constant = self.const_labels;
-            renaming.sample_line(self.buf, self.name, suffix, constant, labels, extra, value);
-            return;
+        match self.renaming.as_deref_mut() {
+            Some(renaming) => {
+                let constant = self.const_labels;
+                renaming.series_key(self.buf, self.name, suffix, constant, labels, extra);
+            }
+            None => self.series_key(suffix, labels, extra),
         }
+        let buf = &mut *self.buf;
+        buf.push(b' ');
+        write_value(buf, value);
+        if let Some(exemplar) = exemplar {
+            write_exemplar(buf, exemplar);
+        }
+        buf.push(b'\n');
+    }
+
+    /// The series part of a legacy family's sample line:
+    /// `<name><suffix>{<const>,<labels>,<extra>}`.
+    #[inline]
+    fn series_key(&mut self, suffix: &str, labels: Labels<'_>, extra: Option<(&str, &str)>) {
         let buf = &mut *self.buf;
         let (constant, has_extra) = (self.const_labels, extra.is_some());
         // One reservation for the whole line (numbers take at most 24
@@ -231,12 +246,6 @@ impl<'a> FamilyWriter<'a> {
             buf.extend_from_slice(self.name.as_bytes());
             buf.extend_from_slice(suffix.as_bytes());
         }
-        buf.push(b' ');
-        write_value(buf, value);
-        if let Some(exemplar) = exemplar {
-            write_exemplar(buf, exemplar);
-        }
-        buf.push(b'\n');
     }
 }
 
